@@ -1,0 +1,57 @@
+// `ccmux new`: start a session running a program (default $SHELL), attached or detached.
+import { attach } from '../client/attach';
+import { CcmuxError, EXIT } from '../errors';
+import { prefixByte } from '../keys';
+import { JSON_OPTION, printJson, type CommandSpec } from './command';
+import { integerOption, listOption, stringOption } from './options';
+
+function parseEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new CcmuxError('usage', `-e expects KEY=VALUE, got "${pair}"`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
+export const newCommand: CommandSpec = {
+  name: 'new',
+  summary: 'start a session; attach to it unless -d',
+  group: 'Sessions',
+  examples: ['ccmux new', 'ccmux new -d -s build -- make -j8', 'ccmux new -d -c ~/src/app -e DEBUG=1 -- claude'],
+  options: [
+    { flags: '-d, --detached', description: 'start in the background and print the session name' },
+    { flags: '-s, --name <name>', description: 'session name (default: the program name, made unique)' },
+    { flags: '-c, --cwd <dir>', description: 'working directory (default: the current one)' },
+    { flags: '-x <cols>', description: 'width in columns (default: this terminal, or 80)' },
+    { flags: '-y <rows>', description: 'height in rows (default: this terminal, or 24)' },
+    { flags: '-e, --env <KEY=VALUE>', description: 'set an environment variable (repeatable)', repeatable: true },
+    JSON_OPTION,
+  ],
+  async run(context) {
+    const detached = Boolean(context.options.detached);
+    const config = context.config();
+    const interactive = !detached && process.stdout.isTTY;
+    const command = context.rest.length ? context.rest : (config.defaultCommand ?? [process.env.SHELL || '/bin/sh']);
+    const connection = await context.connectOrStart();
+    try {
+      const session = await connection.request('new', {
+        name: stringOption(context, 'name'),
+        command,
+        cwd: stringOption(context, 'cwd') ?? process.cwd(),
+        cols: integerOption(context, 'x') ?? (interactive ? process.stdout.columns : 80),
+        rows: integerOption(context, 'y') ?? (interactive ? process.stdout.rows : 24),
+        env: { ...(process.env as Record<string, string>), ...parseEnv(listOption(context, 'env')) },
+      });
+      if (detached) {
+        if (context.options.json) printJson(context, session);
+        else context.print(session.name);
+        return EXIT.ok;
+      }
+      return await attach(connection, { session: session.id, readOnly: false, detachOthers: false, prefix: prefixByte(config.prefix) });
+    } finally {
+      connection.close();
+    }
+  },
+};

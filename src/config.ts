@@ -1,0 +1,50 @@
+// The user's config file: loaded, validated with errors that name the bad key, merged over defaults.
+import * as fs from 'node:fs';
+import { CcmuxError } from './errors';
+import { Infer, ValidationError, array, integer, object, optional, string, withDefault } from './protocol/schema';
+import { prefixByte } from './keys';
+
+export const CONFIG_SCHEMA = object({
+  /** Prefix key for attach commands (detach is prefix then d). */
+  prefix: withDefault(string({ min: 1, max: 16 }), 'C-b'),
+  /** Program a new session runs when none is given; default: $SHELL. */
+  defaultCommand: optional(array(string({ min: 1 }), 256)),
+  /** Lines of scrollback each session's screen mirror keeps in memory (deeper history is in the store). */
+  scrollback: withDefault(integer(0, 100_000), 1000),
+});
+
+export type Config = Infer<typeof CONFIG_SCHEMA>;
+
+/** Reads and validates the config file; a missing file means defaults. Environment overrides win. */
+export function loadConfig(file: string, env: Record<string, string | undefined> = process.env): Config {
+  let raw: unknown = {};
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new CcmuxError('io', `cannot read config ${file}: ${(error as Error).message}`);
+    }
+  }
+  if (text !== undefined && text.trim() !== '') {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new CcmuxError('usage', `config ${file}: not valid JSON (${(error as Error).message})`);
+    }
+  }
+  if (env.CCMUX_PREFIX) raw = { ...(raw as object), prefix: env.CCMUX_PREFIX };
+  let config: Config;
+  try {
+    config = CONFIG_SCHEMA.parse(raw, 'config');
+  } catch (error) {
+    if (error instanceof ValidationError) throw new CcmuxError('usage', `${file}: ${error.message}`);
+    throw error;
+  }
+  try {
+    prefixByte(config.prefix);
+  } catch (error) {
+    throw new CcmuxError('usage', `${file}: config.prefix: ${(error as Error).message}`);
+  }
+  return config;
+}

@@ -1,0 +1,25 @@
+// Entry point: runs the CLI (or the daemon) and is the only place that turns errors into an exit.
+import { runCli } from './cli';
+import { CcmuxError, EXIT, describeError } from './errors';
+
+async function main(): Promise<void> {
+  let status: number;
+  try {
+    status = await runCli(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof CcmuxError) {
+      process.stderr.write(`ccmux: ${error.message}\n`);
+      status = error.exitCode;
+    } else {
+      process.stderr.write(`ccmux: ${describeError(error)}\n`);
+      if (process.env.CCMUX_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+      status = EXIT.failure;
+    }
+  }
+  // Exit only after stdout has been flushed (it may be a pipe).
+  process.exitCode = status;
+  if (process.stdout.writableLength === 0) process.exit(status);
+  process.stdout.once('drain', () => process.exit(status));
+}
+
+void main();

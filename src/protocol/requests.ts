@@ -1,0 +1,134 @@
+// The request vocabulary: one entry per command name, with its validated arguments and its result type.
+import { array, boolean, integer, number, object, oneOf, optional, record, string, Infer, InferInput, withDefault } from './schema';
+import type { ExitInfo } from './messages';
+
+export const SESSION_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+const sessionRef = string({ min: 1, max: 128, hint: 'a session name or id' });
+const sessionName = string({ pattern: SESSION_NAME_PATTERN, hint: 'a name of letters, digits and . _ @ + - (up to 64)' });
+const cols = integer(2, 2000);
+const rows = integer(2, 1000);
+
+/** Largest text one `send` request may carry. */
+export const MAX_SEND_BYTES = 4 * 1024 * 1024;
+
+export const REQUEST_ARGS = {
+  status: object({}),
+  new: object({
+    name: optional(sessionName),
+    command: array(string({ min: 1, max: 64 * 1024 }), 4096),
+    cwd: string({ min: 1, max: 4096 }),
+    cols,
+    rows,
+    env: withDefault(record(string({ max: 64 * 1024 }), 1024), {}),
+  }),
+  attach: object({
+    session: optional(sessionRef),
+    readOnly: withDefault(boolean(), false),
+    detachOthers: withDefault(boolean(), false),
+    cols,
+    rows,
+  }),
+  ls: object({}),
+  kill: object({ session: sessionRef, signal: optional(string({ min: 1, max: 16 })) }),
+  rename: object({ session: sessionRef, newName: sessionName }),
+  has: object({ session: sessionRef }),
+  rm: object({ session: sessionRef }),
+  'kill-server': object({}),
+  send: object({
+    session: sessionRef,
+    text: optional(string({ max: MAX_SEND_BYTES })),
+    keys: withDefault(array(string({ min: 1, max: 32 }), 10_000), []),
+    enter: withDefault(boolean(), false),
+  }),
+  peek: object({
+    session: sessionRef,
+    ansi: withDefault(boolean(), false),
+    scrollback: withDefault(integer(0, 1_000_000), 0),
+  }),
+  wait: object({
+    session: sessionRef,
+    until: oneOf(['exit', 'idle', 'match'] as const),
+    idleSeconds: withDefault(number(0.05, 86_400 * 365), 2),
+    pattern: optional(string({ min: 1, max: 4096 })),
+    flags: withDefault(string({ max: 8, pattern: /^[imsu]*$/ }), ''),
+    timeoutSeconds: optional(number(0, 86_400 * 365)),
+  }),
+  resize: object({ session: sessionRef, cols, rows }),
+};
+
+export type RequestName = keyof typeof REQUEST_ARGS;
+
+/** Requests a read-only client (e.g. a read-only web token) may make; everything else changes something. */
+export const READ_ONLY_REQUESTS: ReadonlySet<RequestName> = new Set<RequestName>(['status', 'ls', 'has', 'peek', 'wait', 'attach']);
+export type RequestArgs<K extends RequestName> = Infer<(typeof REQUEST_ARGS)[K]>;
+/** What a caller passes: defaulted arguments may be left out. */
+export type RequestInput<K extends RequestName> = InferInput<(typeof REQUEST_ARGS)[K]>;
+
+export type SessionState = 'running' | 'exited';
+
+export interface ClientInfo {
+  id: number;
+  readOnly: boolean;
+  cols: number;
+  rows: number;
+  attachedAt: number;
+  lastActiveAt: number;
+}
+
+/** What `ls` reports of a session; also the result of most session commands. */
+export interface SessionInfo {
+  id: string;
+  name: string;
+  command: string[];
+  cwd: string;
+  pid: number | null;
+  createdAt: number;
+  state: SessionState;
+  exit: ExitInfo | null;
+  exitedAt: number | null;
+  cols: number;
+  rows: number;
+  /** Size policy: the attached client whose size the session follows (`latest`). */
+  sizePolicy: 'latest';
+  sizeClient: number | null;
+  clients: ClientInfo[];
+  lastOutputAt: number | null;
+  title: string;
+}
+
+export interface StatusResult {
+  version: string;
+  protocol: number;
+  pid: number;
+  startedAt: number;
+  socket: string;
+  log: string;
+  sessions: { running: number; exited: number };
+  clients: number;
+}
+
+export interface PeekResult {
+  text: string;
+  cols: number;
+  rows: number;
+  cursor: { x: number; y: number };
+  altScreen: boolean;
+}
+
+export type WaitOutcome = 'met' | 'timeout' | 'gone';
+
+export interface RequestResults {
+  status: StatusResult;
+  new: SessionInfo;
+  attach: SessionInfo;
+  ls: SessionInfo[];
+  kill: SessionInfo;
+  rename: SessionInfo;
+  has: SessionInfo;
+  rm: { id: string; name: string };
+  'kill-server': { sessions: number };
+  send: { bytes: number };
+  peek: PeekResult;
+  wait: { outcome: WaitOutcome; session: SessionInfo };
+  resize: SessionInfo;
+}

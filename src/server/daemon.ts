@@ -1,0 +1,66 @@
+// The daemon (`ccmux server`): owns every session, the screen mirror and the socket; one per CCMUX_HOME.
+import { loadConfig } from '../config';
+import { describeError } from '../errors';
+import { MirrorHost } from '../mirror/mirror-host';
+import { ensurePrivateDir, type Paths } from '../paths';
+import { VERSION } from '../version';
+import { createLogger } from './logger';
+import type { DaemonServices } from './request-handlers';
+import { SessionRegistry } from './session-registry';
+import { SocketListener } from './socket-listener';
+
+/** Runs until `kill-server` or SIGTERM/SIGINT; resolves with the process exit status. */
+export async function runDaemon(paths: Paths): Promise<number> {
+  const log = createLogger();
+  ensurePrivateDir(paths.runtimeDir);
+  ensurePrivateDir(paths.stateDir);
+  const config = loadConfig(paths.configFile);
+  const mirrors = new MirrorHost((message) => log.error(message));
+  const registry = new SessionRegistry({ mirrors, scrollback: config.scrollback, socketPath: paths.socket });
+
+  let stopping: Promise<void> | undefined;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+
+  const services: DaemonServices = {
+    registry,
+    startedAt: Date.now(),
+    socketPath: paths.socket,
+    logPath: paths.log,
+    clientCount: () => listener.connections.size,
+    shutdown: () => void stop('kill-server'),
+  };
+
+  let listener: SocketListener;
+  try {
+    listener = await SocketListener.listen(paths.socket, services, log);
+  } catch (error) {
+    log.error(`cannot listen: ${describeError(error)}`);
+    await mirrors.dispose();
+    return 1;
+  }
+  log.info(`ccmux ${VERSION} daemon ${process.pid} listening on ${paths.socket}`);
+
+  const stop = (why: string): Promise<void> => {
+    stopping ??= (async () => {
+      log.info(`stopping (${why})`);
+      // Let the response to kill-server leave before the sockets close.
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(registry.all().map((session) => session.kill()));
+      for (const session of registry.all()) session.dispose('server-exit');
+      await listener.close();
+      await mirrors.dispose();
+      log.info('stopped');
+      resolveExit(0);
+    })();
+    return stopping;
+  };
+
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  // Detached from any terminal; a stray hangup must not take every session down.
+  process.on('SIGHUP', () => log.warn('ignoring SIGHUP'));
+  process.on('uncaughtException', (error) => log.error(`uncaught: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${describeError(reason)}`));
+  return exited;
+}

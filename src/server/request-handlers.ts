@@ -1,0 +1,128 @@
+// The daemon's side of every request: one handler per command name, checked exhaustive by the type system.
+import { CcmuxError } from '../errors';
+import { keyBytes } from '../keys';
+import { PROTOCOL_VERSION } from '../protocol/messages';
+import type { RequestArgs, RequestName, RequestResults } from '../protocol/requests';
+import { VERSION } from '../version';
+import type { ClientSink } from './attached-client';
+import type { AttachedClient } from './attached-client';
+import type { Session } from './session';
+import type { SessionRegistry } from './session-registry';
+import { waitFor } from './wait-for';
+
+/** What the daemon offers to handlers beyond the registry. */
+export interface DaemonServices {
+  registry: SessionRegistry;
+  startedAt: number;
+  socketPath: string;
+  logPath: string;
+  clientCount(): number;
+  /** Stops the daemon after the current response has been sent. */
+  shutdown(): void;
+}
+
+/** The connection a request came in on. */
+export interface RequestContext {
+  sink: ClientSink;
+  /** Aborted when the connection closes, so long requests (wait) stop. */
+  closed: AbortSignal;
+  /** Called by attach so the connection routes input and resizes to the session. */
+  attached(session: Session, client: AttachedClient): void;
+}
+
+type Handler<K extends RequestName> = (
+  args: RequestArgs<K>,
+  context: RequestContext,
+  services: DaemonServices,
+) => Promise<RequestResults[K]> | RequestResults[K];
+
+const SIGNAL_PATTERN = /^(SIG)?[A-Z0-9]+$/;
+
+function parseSignal(name: string): NodeJS.Signals {
+  const upper = name.toUpperCase();
+  const signal = (upper.startsWith('SIG') ? upper : `SIG${upper}`) as NodeJS.Signals;
+  const known = require('node:os').constants.signals as Record<string, number>;
+  if (!SIGNAL_PATTERN.test(upper) || known[signal] === undefined) throw new CcmuxError('bad-request', `unknown signal ${name}`);
+  return signal;
+}
+
+export const HANDLERS: { [K in RequestName]: Handler<K> } = {
+  status: (_args, _context, services) => {
+    const sessions = services.registry.all();
+    return {
+      version: VERSION,
+      protocol: PROTOCOL_VERSION,
+      pid: process.pid,
+      startedAt: services.startedAt,
+      socket: services.socketPath,
+      log: services.logPath,
+      sessions: {
+        running: sessions.filter((session) => session.isRunning).length,
+        exited: sessions.filter((session) => !session.isRunning).length,
+      },
+      clients: services.clientCount(),
+    };
+  },
+
+  new: (args, _context, { registry }) => registry.create(args).info(),
+
+  attach: (args, context, { registry }) => {
+    const session = args.session === undefined ? registry.mostRecent() : registry.resolve(args.session);
+    const client = session.attach(context.sink, args);
+    if (args.detachOthers) session.detachOthers(client);
+    context.attached(session, client);
+    return session.info();
+  },
+
+  ls: (_args, _context, { registry }) => registry.all().map((session) => session.info()),
+
+  kill: async (args, _context, { registry }) => {
+    const session = registry.resolve(args.session);
+    if (!session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} has already exited`);
+    await session.kill(args.signal === undefined ? undefined : parseSignal(args.signal));
+    return session.info();
+  },
+
+  rename: (args, _context, { registry }) => {
+    const session = registry.resolve(args.session);
+    registry.rename(session, args.newName);
+    return session.info();
+  },
+
+  has: (args, _context, { registry }) => registry.resolve(args.session).info(),
+
+  rm: (args, _context, { registry }) => {
+    const session = registry.resolve(args.session);
+    registry.remove(session);
+    return { id: session.id, name: session.name };
+  },
+
+  'kill-server': (_args, _context, services) => {
+    const sessions = services.registry.all().filter((session) => session.isRunning).length;
+    services.shutdown();
+    return { sessions };
+  },
+
+  send: async (args, _context, { registry }) => {
+    for (const key of args.keys) keyBytes(key); // Unknown key names fail before anything is typed.
+    return { bytes: await registry.resolve(args.session).send(args.text, args.keys, args.enter) };
+  },
+
+  peek: async (args, _context, { registry }) => {
+    const screen = await registry.resolve(args.session).screen({ ansi: args.ansi, scrollback: args.scrollback });
+    return { text: screen.text, cols: screen.cols, rows: screen.rows, cursor: screen.cursor, altScreen: screen.altScreen };
+  },
+
+  wait: async (args, context, { registry }) => {
+    const session = registry.resolve(args.session);
+    const outcome = await waitFor(session, args, context.closed);
+    return { outcome, session: session.info() };
+  },
+
+  resize: (args, _context, { registry }) => {
+    const session = registry.resolve(args.session);
+    if (!session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} has exited`);
+    session.resize(args.cols, args.rows);
+    return session.info();
+  },
+};

@@ -1,0 +1,5 @@
+// Modules that scripts/build.mjs provides at bundle time.
+declare module 'virtual:mirror-worker' {
+  const source: string;
+  export default source;
+}

@@ -49,8 +49,11 @@ type Attributes = Pick<
 
 function colorSgr(base: number, rgb: boolean, palette: boolean, color: number): string {
   if (rgb) return `;${base + 8};2;${(color >> 16) & 255};${(color >> 8) & 255};${color & 255}`;
-  if (palette) return `;${base + 8};5;${color}`;
-  return '';
+  if (!palette) return '';
+  // The 16 standard colours in their classic short forms (31, 91…), as programs and tmux write them.
+  if (color < 8) return `;${base + color}`;
+  if (color < 16) return `;${base + 60 + color - 8}`;
+  return `;${base + 8};5;${color}`;
 }
 
 /** One SGR sequence that sets exactly these attributes from a reset state. */

@@ -233,7 +233,10 @@ export class Session {
     let data = '';
     if (text) {
       const typed = text.replace(/\r?\n/g, '\r');
-      data += modes.bracketedPaste && typed.includes('\r') ? `\x1b[200~${typed}\x1b[201~` : typed;
+      // A final newline is a press of Enter after the paste, so that pasted input is also submitted.
+      const body = typed.endsWith('\r') ? typed.slice(0, -1) : typed;
+      const submit = body.length < typed.length ? '\r' : '';
+      data += modes.bracketedPaste && body.includes('\r') ? `\x1b[200~${body}\x1b[201~${submit}` : typed;
     }
     for (const key of keys) data += keyBytes(key, modes);
     if (enter) data += '\r';

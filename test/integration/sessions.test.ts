@@ -1,10 +1,10 @@
 // Sessions and the control commands: new, ls, names and ids, send/peek, wait, kill, rename, rm, resize, errors.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrameDecoder, FrameKind, encodeFrame } from '../../src/protocol/frames';
+import { FrameKind, encodeFrame } from '../../src/protocol/frames';
 import { CcmuxHome, alive } from '../helpers/ccmux';
+import { RawClient } from '../helpers/raw-client';
 import { waitUntil } from '../helpers/wait-until';
 
 let home: CcmuxHome;
@@ -261,20 +261,9 @@ describe('errors', () => {
 });
 
 /** Sends frames on a fresh connection and collects control replies until the daemon closes it. */
-function rawExchange(socketPath: string, frames: Buffer[]): Promise<Record<string, unknown>[]> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection(socketPath);
-    const decoder = new FrameDecoder();
-    const replies: Record<string, unknown>[] = [];
-    socket.on('data', (chunk) => {
-      for (const frame of decoder.push(chunk)) if (frame.kind === FrameKind.Control) replies.push(JSON.parse(frame.payload.toString()));
-    });
-    socket.on('error', reject);
-    socket.on('close', () => resolve(replies));
-    socket.on('connect', () => {
-      for (const frame of frames) socket.write(frame);
-    });
-    setTimeout(() => socket.destroy(), 5000).unref();
-  });
+async function rawExchange(socketPath: string, frames: Buffer[]): Promise<Record<string, unknown>[]> {
+  const client = await RawClient.connect(socketPath);
+  for (const frame of frames) client.socket.write(frame);
+  await waitUntil('the daemon to close the connection', () => client.closed);
+  return client.controls();
 }
-

@@ -1,7 +1,7 @@
 // The user's config file: loaded, validated with errors that name the bad key, merged over defaults.
 import * as fs from 'node:fs';
 import { CcmuxError } from './errors';
-import { Infer, ValidationError, array, integer, object, optional, string, withDefault } from './protocol/schema';
+import { Infer, ValidationError, array, boolean, integer, object, optional, string, withDefault } from './protocol/schema';
 import { prefixByte } from './keys';
 
 export const CONFIG_SCHEMA = object({
@@ -11,6 +11,17 @@ export const CONFIG_SCHEMA = object({
   defaultCommand: optional(array(string({ min: 1 }), 256)),
   /** Lines of scrollback each session's screen mirror keeps in memory (deeper history is in the store). */
   scrollback: withDefault(integer(0, 100_000), 1000),
+  recording: withDefault(
+    object({
+      /** Record what is typed into sessions. Off by default: passwords are input. */
+      input: withDefault(boolean(), false),
+      /** Per-session cap on stored bytes; the oldest output is trimmed first. */
+      maxSessionBytes: withDefault(integer(1 << 20, Number.MAX_SAFE_INTEGER), 1024 ** 3),
+      /** Cap on the whole store; the oldest sessions' output is trimmed first. */
+      maxTotalBytes: withDefault(integer(1 << 20, Number.MAX_SAFE_INTEGER), 10 * 1024 ** 3),
+    }),
+    { input: false, maxSessionBytes: 1024 ** 3, maxTotalBytes: 10 * 1024 ** 3 },
+  ),
 });
 
 export type Config = Infer<typeof CONFIG_SCHEMA>;

@@ -12,8 +12,12 @@ export interface MirrorEvents {
   /** The terminal answered a query from the program (e.g. cursor position); goes back to the PTY. */
   answer(data: string): void;
   title(title: string): void;
+  bell(time: number): void;
   /** Bytes sent but not yet parsed went down; flow control may resume the PTY. */
   parsed(): void;
+  /** An encoded text-index block or keyframe, for the recording. */
+  lines(offset: number, block: Buffer): void;
+  keyframe(offset: number, block: Buffer): void;
 }
 
 interface PendingRequest {
@@ -75,8 +79,18 @@ export class MirrorHost {
       case 'title':
         this.mirrors.get(reply.id)?.events.title(reply.title);
         return;
+      case 'bell':
+        this.mirrors.get(reply.id)?.events.bell(reply.time);
+        return;
+      case 'lines':
+        this.mirrors.get(reply.id)?.events.lines(reply.offset, toBuffer(reply.block));
+        return;
+      case 'keyframe':
+        this.mirrors.get(reply.id)?.events.keyframe(reply.offset, toBuffer(reply.block));
+        return;
       case 'repaint':
       case 'text':
+      case 'flushed':
       case 'failed': {
         const pending = this.requests.get(reply.req);
         this.requests.delete(reply.req);
@@ -87,8 +101,9 @@ export class MirrorHost {
     }
   }
 
-  open(id: string, size: { cols: number; rows: number }, scrollback: number, events: MirrorEvents): ScreenMirror {
-    const mirror = new ScreenMirror(this, id, size, scrollback, events);
+  /** A mirror for a session whose output continues at `offset` (0 for a new session). */
+  open(id: string, size: { cols: number; rows: number }, scrollback: number, offset: number, events: MirrorEvents): ScreenMirror {
+    const mirror = new ScreenMirror(this, id, size, scrollback, offset, events);
     this.mirrors.set(id, mirror);
     return mirror;
   }
@@ -104,8 +119,13 @@ export class MirrorHost {
 }
 
 /** One session's screen, as seen from the main thread. */
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 export class ScreenMirror {
   private batch: Buffer[] = [];
+  private batchTimes: number[] = [];
   private batchBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private sent = 0;
@@ -116,6 +136,7 @@ export class ScreenMirror {
     private readonly id: string,
     private size: { cols: number; rows: number },
     private readonly scrollback: number,
+    private readonly startOffset: number,
     readonly events: MirrorEvents,
   ) {
     this.recreate();
@@ -123,8 +144,9 @@ export class ScreenMirror {
 
   /** (Re)creates the worker-side terminal, e.g. after the worker restarted. */
   recreate(): void {
+    const offset = this.startOffset + this.sent;
     this.sent = this.parsed = 0;
-    this.host.post({ op: 'create', id: this.id, cols: this.size.cols, rows: this.size.rows, scrollback: this.scrollback });
+    this.host.post({ op: 'create', id: this.id, cols: this.size.cols, rows: this.size.rows, scrollback: this.scrollback, offset });
   }
 
   /** Bytes handed to the mirror and not yet parsed (batched or in the worker). */
@@ -132,8 +154,10 @@ export class ScreenMirror {
     return this.sent - this.parsed + this.batchBytes;
   }
 
-  write(chunk: Buffer): void {
+  /** Adds one PTY read, which arrived `time` ms after the session started. */
+  write(chunk: Buffer, time: number): void {
     this.batch.push(chunk);
+    this.batchTimes.push(time);
     this.batchBytes += chunk.length;
     if (this.batchBytes >= BATCH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), BATCH_DELAY_MS);
@@ -145,15 +169,19 @@ export class ScreenMirror {
     if (this.batchBytes === 0) return;
     // One copy into a buffer we own, then transferred (not copied again) to the worker.
     const data = new Uint8Array(this.batchBytes);
+    const lengths: number[] = [];
     let offset = 0;
     for (const chunk of this.batch) {
       data.set(chunk, offset);
       offset += chunk.length;
+      lengths.push(chunk.length);
     }
+    const times = this.batchTimes;
     this.sent += this.batchBytes;
     this.batch = [];
+    this.batchTimes = [];
     this.batchBytes = 0;
-    this.host.post({ op: 'write', id: this.id, data }, [data.buffer]);
+    this.host.post({ op: 'write', id: this.id, data, times, lengths }, [data.buffer]);
   }
 
   onParsed(bytes: number): void {
@@ -182,9 +210,16 @@ export class ScreenMirror {
     return reply.screen;
   }
 
+  /** Sends what is batched and has the worker emit its pending text-index lines. */
+  async flushIndex(): Promise<void> {
+    this.flush();
+    await this.host.request((req) => ({ op: 'flush', id: this.id, req }));
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     this.batch = [];
+    this.batchTimes = [];
     this.batchBytes = 0;
     this.host.post({ op: 'dispose', id: this.id });
     this.host.forget(this.id);

@@ -2,18 +2,27 @@
 import type { ScreenText } from './screen';
 
 export type MirrorRequest =
-  | { op: 'create'; id: string; cols: number; rows: number; scrollback: number }
-  | { op: 'write'; id: string; data: Uint8Array }
+  | { op: 'create'; id: string; cols: number; rows: number; scrollback: number; offset: number }
+  /** One batch of output: `data` holds consecutive PTY reads, with their times (ms since start) and lengths. */
+  | { op: 'write'; id: string; data: Uint8Array; times: number[]; lengths: number[] }
   | { op: 'resize'; id: string; cols: number; rows: number }
   | { op: 'repaint'; id: string; req: number; scrollback: number }
   | { op: 'text'; id: string; req: number; ansi: boolean; scrollback: number }
+  /** Emit pending text-index lines now (exit, shutdown). */
+  | { op: 'flush'; id: string; req: number }
   | { op: 'dispose'; id: string };
 
 export type MirrorReply =
   | { op: 'parsed'; id: string; bytes: number }
   | { op: 'repaint'; req: number; data: string; altScreen: boolean }
   | { op: 'text'; req: number; screen: ScreenText }
+  | { op: 'flushed'; req: number }
   /** The terminal's answer to a query the program sent (DA, DSR, …). */
   | { op: 'answer'; id: string; data: string }
   | { op: 'title'; id: string; title: string }
+  | { op: 'bell'; id: string; time: number }
+  /** An encoded text-index block (record-format.ts) starting at output offset `offset`. */
+  | { op: 'lines'; id: string; offset: number; block: Uint8Array }
+  /** An encoded keyframe for output offset `offset`. */
+  | { op: 'keyframe'; id: string; offset: number; block: Uint8Array }
   | { op: 'failed'; req: number; message: string };

@@ -1,24 +1,25 @@
-// Entry of the screen-mirror worker thread: owns every session's headless terminal, off the PTY thread.
+// Entry of the screen-mirror worker thread: owns every session's headless terminal and text index,
+// off the PTY thread.
 import { parentPort } from 'node:worker_threads';
 import { assertNever } from '../protocol/messages';
 import type { MirrorReply, MirrorRequest } from './mirror-protocol';
-import { Screen } from './screen';
+import { SessionFeed } from './session-feed';
 
 const port = parentPort;
 if (!port) throw new Error('mirror-worker must run in a worker thread');
 
-const screens = new Map<string, Screen>();
-const post = (reply: MirrorReply) => port.postMessage(reply);
+const feeds = new Map<string, SessionFeed>();
+const post = (reply: MirrorReply, transfer?: ArrayBuffer[]) => port.postMessage(reply, transfer);
 
-async function reply(req: number, id: string, produce: (screen: Screen) => MirrorReply): Promise<void> {
-  const screen = screens.get(id);
-  if (!screen) {
+async function reply(req: number, id: string, produce: (feed: SessionFeed) => MirrorReply): Promise<void> {
+  const feed = feeds.get(id);
+  if (!feed) {
     post({ op: 'failed', req, message: `no screen for session ${id}` });
     return;
   }
-  await screen.settled();
+  await feed.screen.settled();
   try {
-    post(produce(screen));
+    post(produce(feed));
   } catch (error) {
     post({ op: 'failed', req, message: (error as Error).message });
   }
@@ -26,39 +27,40 @@ async function reply(req: number, id: string, produce: (screen: Screen) => Mirro
 
 port.on('message', (message: MirrorRequest) => {
   switch (message.op) {
-    case 'create': {
-      const screen = new Screen(message.cols, message.rows, message.scrollback);
-      screen.terminal.onData((data) => post({ op: 'answer', id: message.id, data }));
-      screen.terminal.onTitleChange((title) => post({ op: 'title', id: message.id, title }));
-      screens.set(message.id, screen);
+    case 'create':
+      feeds.get(message.id)?.dispose();
+      feeds.set(message.id, new SessionFeed(message.id, message.cols, message.rows, message.scrollback, message.offset, post));
       break;
-    }
-    case 'write': {
-      const bytes = message.data.length;
-      screens.get(message.id)?.write(message.data, () => post({ op: 'parsed', id: message.id, bytes }));
+    case 'write':
+      feeds.get(message.id)?.write(message.data, message.times, message.lengths);
       break;
-    }
     case 'resize':
-      screens.get(message.id)?.resize(message.cols, message.rows);
+      feeds.get(message.id)?.screen.resize(message.cols, message.rows);
       break;
     case 'repaint':
-      void reply(message.req, message.id, (screen) => ({
+      void reply(message.req, message.id, (feed) => ({
         op: 'repaint',
         req: message.req,
-        data: screen.repaint(message.scrollback),
-        altScreen: screen.terminal.buffer.active.type === 'alternate',
+        data: feed.screen.repaint(message.scrollback),
+        altScreen: feed.screen.terminal.buffer.active.type === 'alternate',
       }));
       break;
     case 'text':
-      void reply(message.req, message.id, (screen) => ({
+      void reply(message.req, message.id, (feed) => ({
         op: 'text',
         req: message.req,
-        screen: screen.text({ ansi: message.ansi, scrollback: message.scrollback }),
+        screen: feed.screen.text({ ansi: message.ansi, scrollback: message.scrollback }),
       }));
       break;
+    case 'flush':
+      void reply(message.req, message.id, (feed) => {
+        feed.flushLines(true);
+        return { op: 'flushed', req: message.req };
+      });
+      break;
     case 'dispose':
-      screens.get(message.id)?.dispose();
-      screens.delete(message.id);
+      feeds.get(message.id)?.dispose();
+      feeds.delete(message.id);
       break;
     default:
       assertNever(message);

@@ -54,6 +54,9 @@ export const REQUEST_ARGS = {
     timeoutSeconds: optional(number(0, 86_400 * 365)),
   }),
   resize: object({ session: sessionRef, cols, rows }),
+  mark: object({ session: sessionRef, label: withDefault(string({ max: 1024 }), '') }),
+  respawn: object({ session: sessionRef, env: withDefault(record(string({ max: 64 * 1024 }), 1024), {}) }),
+  prune: object({ olderThanSeconds: optional(number(0, 1e12)), exited: withDefault(boolean(), false), dryRun: withDefault(boolean(), false) }),
 };
 
 export type RequestName = keyof typeof REQUEST_ARGS;
@@ -64,7 +67,7 @@ export type RequestArgs<K extends RequestName> = Infer<(typeof REQUEST_ARGS)[K]>
 /** What a caller passes: defaulted arguments may be left out. */
 export type RequestInput<K extends RequestName> = InferInput<(typeof REQUEST_ARGS)[K]>;
 
-export type SessionState = 'running' | 'exited';
+export type SessionState = 'running' | 'exited' | 'lost';
 
 export interface ClientInfo {
   id: number;
@@ -94,6 +97,19 @@ export interface SessionInfo {
   clients: ClientInfo[];
   lastOutputAt: number | null;
   title: string;
+  recording: RecordingInfo;
+}
+
+export interface RecordingInfo {
+  /** Bytes the program printed. */
+  outputBytes: number;
+  /** Bytes the recording takes in the store. */
+  storedBytes: number;
+  /** Oldest output bytes dropped by retention. */
+  trimmedBytes: number;
+  /** Why recording is degraded (e.g. disk full), or null. */
+  error: string | null;
+  imported: boolean;
 }
 
 export interface StatusResult {
@@ -103,7 +119,10 @@ export interface StatusResult {
   startedAt: number;
   socket: string;
   log: string;
-  sessions: { running: number; exited: number };
+  store: string;
+  storeBytes: number;
+  recordingError: string | null;
+  sessions: { running: number; exited: number; lost: number };
   clients: number;
 }
 
@@ -131,4 +150,7 @@ export interface RequestResults {
   peek: PeekResult;
   wait: { outcome: WaitOutcome; session: SessionInfo };
   resize: SessionInfo;
+  mark: { time: number };
+  respawn: SessionInfo;
+  prune: { removed: { id: string; name: string }[] };
 }

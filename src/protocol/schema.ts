@@ -84,7 +84,7 @@ export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
   };
 }
 
-export function withDefault<T>(inner: Validator<T>, fallback: T): Validator<T, T | undefined> {
+export function withDefault<T, I>(inner: Validator<T, I>, fallback: T): Validator<T, I | undefined> {
   return {
     description: inner.description,
     parse(value, path) {

@@ -2,6 +2,7 @@
 import { loadConfig } from '../config';
 import { describeError } from '../errors';
 import { MirrorHost } from '../mirror/mirror-host';
+import { RecordingStore } from '../recording/recording-store';
 import { ensurePrivateDir, type Paths } from '../paths';
 import { VERSION } from '../version';
 import { createLogger } from './logger';
@@ -15,8 +16,24 @@ export async function runDaemon(paths: Paths): Promise<number> {
   ensurePrivateDir(paths.runtimeDir);
   ensurePrivateDir(paths.stateDir);
   const config = loadConfig(paths.configFile);
+  let recording: RecordingStore;
+  try {
+    recording = await RecordingStore.open(paths.store, log, config.recording);
+  } catch (error) {
+    log.error(`cannot open the recording store: ${describeError(error)}`);
+    return 1;
+  }
   const mirrors = new MirrorHost((message) => log.error(message));
-  const registry = new SessionRegistry({ mirrors, scrollback: config.scrollback, socketPath: paths.socket });
+  const registry = new SessionRegistry(
+    {
+      mirrors,
+      scrollback: config.scrollback,
+      socketPath: paths.socket,
+      recordInput: config.recording.input,
+      recordingError: () => recording.error,
+    },
+    recording,
+  );
 
   let stopping: Promise<void> | undefined;
   let resolveExit: (code: number) => void = () => {};
@@ -24,6 +41,8 @@ export async function runDaemon(paths: Paths): Promise<number> {
 
   const services: DaemonServices = {
     registry,
+    recording,
+    mirrors,
     startedAt: Date.now(),
     socketPath: paths.socket,
     logPath: paths.log,
@@ -37,6 +56,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
   } catch (error) {
     log.error(`cannot listen: ${describeError(error)}`);
     await mirrors.dispose();
+    await recording.close();
     return 1;
   }
   log.info(`ccmux ${VERSION} daemon ${process.pid} listening on ${paths.socket}`);
@@ -46,10 +66,14 @@ export async function runDaemon(paths: Paths): Promise<number> {
       log.info(`stopping (${why})`);
       // Let the response to kill-server leave before the sockets close.
       await new Promise((resolve) => setImmediate(resolve));
-      await Promise.all(registry.all().map((session) => session.kill()));
-      for (const session of registry.all()) session.dispose('server-exit');
+      const live = registry.live();
+      await Promise.all(live.map((session) => session.kill()));
+      // Every byte the programs printed is committed before the store closes.
+      await Promise.all(live.map((session) => session.finished));
+      for (const session of live) session.dispose('server-exit');
       await listener.close();
       await mirrors.dispose();
+      await recording.close();
       log.info('stopped');
       resolveExit(0);
     })();

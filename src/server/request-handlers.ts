@@ -3,16 +3,20 @@ import { CcmuxError } from '../errors';
 import { keyBytes } from '../keys';
 import { PROTOCOL_VERSION } from '../protocol/messages';
 import type { RequestArgs, RequestName, RequestResults } from '../protocol/requests';
+import type { MirrorHost } from '../mirror/mirror-host';
+import type { RecordingStore } from '../recording/recording-store';
+import { storedScreen } from '../recording/stored-screen';
 import { VERSION } from '../version';
-import type { ClientSink } from './attached-client';
-import type { AttachedClient } from './attached-client';
-import type { Session } from './session';
+import type { AttachedClient, ClientSink } from './attached-client';
+import { Session } from './session';
 import type { SessionRegistry } from './session-registry';
 import { waitFor } from './wait-for';
 
 /** What the daemon offers to handlers beyond the registry. */
 export interface DaemonServices {
   registry: SessionRegistry;
+  recording: RecordingStore;
+  mirrors: MirrorHost;
   startedAt: number;
   socketPath: string;
   logPath: string;
@@ -49,6 +53,7 @@ function parseSignal(name: string): NodeJS.Signals {
 export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   status: (_args, _context, services) => {
     const sessions = services.registry.all();
+    const count = (state: string) => sessions.filter((session) => session.meta.state === state).length;
     return {
       version: VERSION,
       protocol: PROTOCOL_VERSION,
@@ -56,10 +61,10 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
       startedAt: services.startedAt,
       socket: services.socketPath,
       log: services.logPath,
-      sessions: {
-        running: sessions.filter((session) => session.isRunning).length,
-        exited: sessions.filter((session) => !session.isRunning).length,
-      },
+      store: services.recording.store.dir,
+      storeBytes: services.recording.store.fileBytes(),
+      recordingError: services.recording.error ?? null,
+      sessions: { running: count('running'), exited: count('exited'), lost: count('lost') },
       clients: services.clientCount(),
     };
   },
@@ -67,7 +72,7 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   new: (args, _context, { registry }) => registry.create(args).info(),
 
   attach: (args, context, { registry }) => {
-    const session = args.session === undefined ? registry.mostRecent() : registry.resolve(args.session);
+    const session = args.session === undefined ? registry.mostRecent() : registry.resolveLive(args.session);
     const client = session.attach(context.sink, args);
     if (args.detachOthers) session.detachOthers(client);
     context.attached(session, client);
@@ -78,51 +83,79 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 
   kill: async (args, _context, { registry }) => {
     const session = registry.resolve(args.session);
-    if (!session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} has already exited`);
+    if (!(session instanceof Session) || !session.isRunning) {
+      throw new CcmuxError('invalid-state', `session ${session.name} has already ended`);
+    }
     await session.kill(args.signal === undefined ? undefined : parseSignal(args.signal));
     return session.info();
   },
 
-  rename: (args, _context, { registry }) => {
+  rename: async (args, _context, { registry }) => {
     const session = registry.resolve(args.session);
-    registry.rename(session, args.newName);
+    await registry.rename(session, args.newName);
     return session.info();
   },
 
   has: (args, _context, { registry }) => registry.resolve(args.session).info(),
 
-  rm: (args, _context, { registry }) => {
+  rm: async (args, _context, { registry }) => {
     const session = registry.resolve(args.session);
-    registry.remove(session);
+    await registry.remove(session);
     return { id: session.id, name: session.name };
   },
 
   'kill-server': (_args, _context, services) => {
-    const sessions = services.registry.all().filter((session) => session.isRunning).length;
+    const sessions = services.registry.live().filter((session) => session.isRunning).length;
     services.shutdown();
     return { sessions };
   },
 
   send: async (args, _context, { registry }) => {
     for (const key of args.keys) keyBytes(key); // Unknown key names fail before anything is typed.
-    return { bytes: await registry.resolve(args.session).send(args.text, args.keys, args.enter) };
+    return { bytes: await registry.resolveLive(args.session).send(args.text, args.keys, args.enter) };
   },
 
-  peek: async (args, _context, { registry }) => {
-    const screen = await registry.resolve(args.session).screen({ ansi: args.ansi, scrollback: args.scrollback });
+  peek: async (args, _context, { registry, recording, mirrors }) => {
+    const session = registry.resolve(args.session);
+    const options = { ansi: args.ansi, scrollback: args.scrollback };
+    const screen = session instanceof Session ? await session.screen(options) : await storedScreen(recording.store, mirrors, session.meta, options);
     return { text: screen.text, cols: screen.cols, rows: screen.rows, cursor: screen.cursor, altScreen: screen.altScreen };
   },
 
   wait: async (args, context, { registry }) => {
     const session = registry.resolve(args.session);
+    if (!(session instanceof Session)) return { outcome: args.until === 'exit' ? 'met' : 'gone', session: session.info() };
     const outcome = await waitFor(session, args, context.closed);
     return { outcome, session: session.info() };
   },
 
   resize: (args, _context, { registry }) => {
-    const session = registry.resolve(args.session);
+    const session = registry.resolveLive(args.session);
     if (!session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} has exited`);
     session.resize(args.cols, args.rows);
     return session.info();
+  },
+
+  mark: (args, _context, { registry }) => {
+    const session = registry.resolveLive(args.session);
+    if (!session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} has exited`);
+    session.mark(args.label);
+    return { time: session.time() };
+  },
+
+  respawn: async (args, _context, { registry }) => (await registry.respawn(registry.resolve(args.session), args.env)).info(),
+
+  prune: async (args, _context, { registry }) => {
+    const now = Date.now();
+    const removed: { id: string; name: string }[] = [];
+    for (const session of registry.all()) {
+      if (session.isRunning) continue;
+      const endedAt = session.meta.exitedAt ?? session.meta.lastOutputAt ?? session.meta.createdAt;
+      const oldEnough = args.olderThanSeconds === undefined || now - endedAt >= args.olderThanSeconds * 1000;
+      if (!oldEnough || (args.olderThanSeconds === undefined && !args.exited)) continue;
+      if (!args.dryRun) await registry.remove(session);
+      removed.push({ id: session.id, name: session.name });
+    }
+    return { removed };
   },
 };

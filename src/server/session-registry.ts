@@ -1,18 +1,22 @@
-// All sessions of the daemon, with ids, unique names, and lookup by name or id prefix.
+// All sessions the daemon knows: live ones and recorded ones (ended or lost, from earlier daemons),
+// with ids, unique names, lookup by name or id prefix, respawn and removal.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { CcmuxError } from '../errors';
-import { SESSION_NAME_PATTERN } from '../protocol/requests';
+import { SESSION_NAME_PATTERN, type SessionInfo } from '../protocol/requests';
+import { Recorder } from '../recording/recorder';
+import type { RecordingStore } from '../recording/recording-store';
+import type { StoredSession } from '../store/store';
 import { Emitter } from '../util/emitter';
-import { Session, type SessionDeps, type SessionSpec } from './session';
+import { Session, type SessionDeps } from './session';
+import { describeSession } from './session-info';
 
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 
-/** A short random id (6 characters, no look-alike letters); stable for the session's life. */
+/** A short random id (6 characters, no look-alike letters); stable for the session's whole life. */
 function newId(): string {
-  const bytes = randomBytes(6);
   let id = '';
-  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length];
+  for (const byte of randomBytes(6)) id += ID_ALPHABET[byte % ID_ALPHABET.length];
   return id;
 }
 
@@ -22,21 +26,90 @@ function baseName(command: string[]): string {
   return SESSION_NAME_PATTERN.test(program) ? program.slice(0, 48) : 'session';
 }
 
+/** A session known only from its recording: ended or lost before this daemon started, or imported. */
+export class RecordedSession {
+  readonly isRunning = false;
+  constructor(readonly meta: StoredSession) {}
+
+  get id(): string {
+    return this.meta.id;
+  }
+
+  get name(): string {
+    return this.meta.name;
+  }
+
+  info(): SessionInfo {
+    return describeSession(this.meta, undefined);
+  }
+}
+
+export type AnySession = Session | RecordedSession;
+
+export interface NewSession {
+  name?: string | undefined;
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+}
+
 export class SessionRegistry {
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, AnySession>();
   readonly onCreated = new Emitter<Session>();
 
-  constructor(private readonly deps: SessionDeps) {}
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly recording: RecordingStore,
+  ) {
+    for (const meta of recording.store.sessions()) this.sessions.set(meta.id, new RecordedSession(meta));
+  }
 
-  create(spec: Omit<SessionSpec, 'id' | 'name'> & { name?: string | undefined }): Session {
+  create(spec: NewSession): Session {
     if (spec.name !== undefined && this.byName(spec.name)) {
       throw new CcmuxError('exists', `a session named ${spec.name} already exists`);
     }
     let id = newId();
     while (this.sessions.has(id)) id = newId();
-    const name = spec.name ?? this.freeName(baseName(spec.command));
-    const session = new Session({ ...spec, id, name }, this.deps);
-    this.sessions.set(id, session);
+    const meta: StoredSession = {
+      id,
+      name: spec.name ?? this.freeName(baseName(spec.command)),
+      command: spec.command,
+      cwd: spec.cwd,
+      createdAt: Date.now(),
+      cols: spec.cols,
+      rows: spec.rows,
+      state: 'running',
+      exit: null,
+      exitedAt: null,
+      pid: null,
+      lastOutputAt: null,
+      outputBytes: 0,
+      storedBytes: 0,
+      trimmedBytes: 0,
+      title: '',
+    };
+    return this.start(meta, spec.env, 0);
+  }
+
+  /** Runs an ended or lost session's command again in its directory, continuing the same recording. */
+  async respawn(session: AnySession, env: Record<string, string>): Promise<Session> {
+    if (session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} is still running`);
+    if (session instanceof Session) {
+      await session.finished;
+      session.dispose('removed');
+    }
+    return this.start({ ...session.meta, imported: false }, env, this.recording.store.lastEventSeq(session.id) + 1);
+  }
+
+  private start(meta: StoredSession, env: Record<string, string>, nextEventSeq: number): Session {
+    let session: Session | undefined;
+    const recorder = new Recorder(this.recording, meta, nextEventSeq, () => session?.storeSettled());
+    session = new Session(meta, env, recorder, this.deps);
+    this.sessions.set(meta.id, session);
+    this.recording.live.set(meta.id, meta);
+    session.onExit.on(() => void session!.finished.then(() => this.recording.live.delete(meta.id)));
     this.onCreated.fire(session);
     return session;
   }
@@ -46,13 +119,13 @@ export class SessionRegistry {
     for (let n = 2; ; n++) if (!this.byName(`${base}-${n}`)) return `${base}-${n}`;
   }
 
-  private byName(name: string): Session | undefined {
+  private byName(name: string): AnySession | undefined {
     for (const session of this.sessions.values()) if (session.name === name) return session;
     return undefined;
   }
 
   /** Finds a session by exact name, exact id, or unique id prefix. */
-  resolve(ref: string): Session {
+  resolve(ref: string): AnySession {
     const named = this.byName(ref);
     if (named) return named;
     const exact = this.sessions.get(ref);
@@ -65,29 +138,47 @@ export class SessionRegistry {
     throw new CcmuxError('not-found', `no session named "${ref}"`);
   }
 
+  /** A session that still has its program (running or just ended in this daemon), for live-only commands. */
+  resolveLive(ref: string): Session {
+    const session = this.resolve(ref);
+    if (session instanceof Session) return session;
+    throw new CcmuxError('invalid-state', `session ${session.name} is ${session.meta.state}; \`ccmux replay ${session.name}\` shows its recording`);
+  }
+
   /** The running session used most recently (attach or input), for `attach` without a name. */
   mostRecent(): Session {
     let best: Session | undefined;
     for (const session of this.sessions.values()) {
-      if (session.isRunning && (!best || session.lastUsedAt > best.lastUsedAt)) best = session;
+      if (session instanceof Session && session.isRunning && (!best || session.lastUsedAt > best.lastUsedAt)) best = session;
     }
     if (!best) throw new CcmuxError('not-found', 'no running sessions');
     return best;
   }
 
-  rename(session: Session, newName: string): void {
+  async rename(session: AnySession, newName: string): Promise<void> {
     const holder = this.byName(newName);
     if (holder && holder !== session) throw new CcmuxError('exists', `a session named ${newName} already exists`);
-    session.name = newName;
+    if (session instanceof Session) session.name = newName;
+    else {
+      session.meta.name = newName;
+      await this.recording.write(() => this.recording.store.putSession(session.meta));
+    }
   }
 
-  remove(session: Session): void {
+  /** Forgets an ended session and deletes its recording. */
+  async remove(session: AnySession): Promise<void> {
     if (session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} is running; \`ccmux kill ${session.name}\` first`);
+    if (session instanceof Session) await session.finished;
     this.sessions.delete(session.id);
-    session.dispose('removed');
+    if (session instanceof Session) session.dispose('removed');
+    await this.recording.store.deleteSession(session.id);
   }
 
-  all(): Session[] {
-    return [...this.sessions.values()].sort((a, b) => a.createdAt - b.createdAt);
+  live(): Session[] {
+    return [...this.sessions.values()].filter((session): session is Session => session instanceof Session);
+  }
+
+  all(): AnySession[] {
+    return [...this.sessions.values()].sort((a, b) => a.meta.createdAt - b.meta.createdAt);
   }
 }

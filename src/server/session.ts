@@ -1,55 +1,40 @@
-// A session: one program on a PTY, its screen mirror, its attached clients, and its exit.
+// A live session: one program on a PTY, its screen mirror, its recording, its attached clients, its exit.
 import { CcmuxError } from '../errors';
 import { keyBytes } from '../keys';
-import type { ScreenMirror, MirrorHost } from '../mirror/mirror-host';
+import type { MirrorHost, ScreenMirror } from '../mirror/mirror-host';
 import type { ScreenText } from '../mirror/screen';
 import type { DetachReason, ExitInfo } from '../protocol/messages';
-import type { SessionInfo, SessionState } from '../protocol/requests';
+import type { SessionInfo } from '../protocol/requests';
 import { PtyProcess } from '../pty/pty';
+import type { Recorder, TimelineEvent } from '../recording/recorder';
+import type { StoredSession } from '../store/store';
 import { Emitter } from '../util/emitter';
 import { AttachedClient, type ClientSink } from './attached-client';
 import { checkDirectory, resolveExecutable } from './executable';
+import { describeSession } from './session-info';
 
-/** Pause the program while this many output bytes wait for the mirror; resume below the low mark. */
-const MIRROR_HIGH_WATER = 8 * 1024 * 1024;
-const MIRROR_LOW_WATER = 2 * 1024 * 1024;
+/** Pause the program while this many output bytes wait for the mirror or the store; resume below the low mark. */
+const HIGH_WATER = 8 * 1024 * 1024;
+const LOW_WATER = 2 * 1024 * 1024;
 /** `kill` without a signal: SIGHUP, then SIGTERM, then SIGKILL, this far apart. */
 const KILL_ESCALATION_MS = 2000;
-
-export interface SessionSpec {
-  id: string;
-  name: string;
-  command: string[];
-  cwd: string;
-  env: Record<string, string>;
-  cols: number;
-  rows: number;
-}
 
 export interface SessionDeps {
   mirrors: MirrorHost;
   scrollback: number;
   socketPath: string;
+  /** Record what clients type (off by default: passwords are input). */
+  recordInput: boolean;
+  /** Why recording is degraded, if it is. */
+  recordingError(): string | undefined;
 }
 
 /** Environment variables a program must not inherit from the client's terminal inside ccmux. */
 const UNINHERITED_ENV = ['TMUX', 'TMUX_PANE', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'CCMUX_SESSION', 'CCMUX_SOCKET'];
 
 export class Session {
-  readonly id: string;
-  name: string;
-  readonly command: string[];
-  readonly cwd: string;
-  readonly createdAt = Date.now();
-  cols: number;
-  rows: number;
-  state: SessionState = 'running';
-  exit: ExitInfo | null = null;
-  exitedAt: number | null = null;
-  lastOutputAt: number | null = null;
   /** Most recent attach or input; `attach` without a name picks the session where this is latest. */
   lastUsedAt = Date.now();
-  title = '';
   readonly pid: number;
 
   readonly onOutput = new Emitter<Buffer>();
@@ -59,74 +44,120 @@ export class Session {
   private readonly mirror: ScreenMirror;
   private readonly clients = new Set<AttachedClient>();
   private sizeClient: AttachedClient | undefined;
-  private pausedForMirror = false;
+  private paused = false;
+  /** Session time (ms since it was created) at `startedAt`, on the monotonic clock. */
+  private readonly timeBase: number;
+  private readonly startedAt = performance.now();
+  /** Resolves once the exit is recorded. */
+  finished: Promise<void> = Promise.resolve();
 
-  constructor(spec: SessionSpec, deps: SessionDeps) {
-    this.id = spec.id;
-    this.name = spec.name;
-    this.command = spec.command;
-    this.cwd = spec.cwd;
-    this.cols = spec.cols;
-    this.rows = spec.rows;
-    checkDirectory(spec.cwd);
-    const env: Record<string, string> = { ...spec.env };
-    for (const key of UNINHERITED_ENV) delete env[key];
-    Object.assign(env, { TERM: 'xterm-256color', CCMUX_SESSION: spec.id, CCMUX_SOCKET: deps.socketPath, PWD: spec.cwd });
-    const [program, ...args] = spec.command;
+  /** Starts `meta.command` in `meta.cwd`; `meta` is shared with the recorder and is the session's truth. */
+  constructor(
+    readonly meta: StoredSession,
+    env: Record<string, string>,
+    private readonly recorder: Recorder,
+    private readonly deps: SessionDeps,
+  ) {
+    this.timeBase = Date.now() - meta.createdAt;
+    checkDirectory(meta.cwd);
+    const programEnv: Record<string, string> = { ...env };
+    for (const key of UNINHERITED_ENV) delete programEnv[key];
+    Object.assign(programEnv, { TERM: 'xterm-256color', CCMUX_SESSION: meta.id, CCMUX_SOCKET: deps.socketPath, PWD: meta.cwd });
+    const [program, ...args] = meta.command;
     if (!program) throw new CcmuxError('bad-request', 'no command to run');
-    const file = resolveExecutable(program, env.PATH, spec.cwd);
+    const file = resolveExecutable(program, programEnv.PATH, meta.cwd);
 
-    this.mirror = deps.mirrors.open(spec.id, { cols: spec.cols, rows: spec.rows }, deps.scrollback, {
+    this.mirror = deps.mirrors.open(meta.id, { cols: meta.cols, rows: meta.rows }, deps.scrollback, recorder.offset, {
       answer: (data) => {
         // The mirror stands in for a terminal only while no real terminal is attached to answer.
         if (!this.hasWritableClient()) this.pty.write(data);
       },
-      title: (title) => (this.title = title),
+      title: (title) => {
+        meta.title = title;
+        this.record({ type: 'title', title });
+      },
+      bell: (time) => this.recorder.event({ type: 'bell' }, time),
       parsed: () => this.updateFlowControl(),
+      lines: (offset, block) => this.recorder.lines(offset, block),
+      keyframe: (offset, block) => this.recorder.keyframe(offset, block),
     });
     try {
-      this.pty = new PtyProcess({ file, args, cwd: spec.cwd, env, cols: spec.cols, rows: spec.rows });
+      this.pty = new PtyProcess({ file, args, cwd: meta.cwd, env: programEnv, cols: meta.cols, rows: meta.rows });
     } catch (error) {
       this.mirror.dispose();
       throw new CcmuxError('internal', `cannot start ${program}: ${(error as Error).message}`);
     }
     this.pid = this.pty.pid;
+    Object.assign(meta, { state: 'running', pid: this.pid, exit: null, exitedAt: null });
+    this.record({ type: 'start', command: meta.command, cwd: meta.cwd, cols: meta.cols, rows: meta.rows, pid: this.pid });
+    recorder.saveMeta();
     this.pty.onData((data) => this.onData(data));
     this.pty.onExit((exit) => this.onPtyExit(exit));
   }
 
+  get id(): string {
+    return this.meta.id;
+  }
+
+  get name(): string {
+    return this.meta.name;
+  }
+
+  set name(name: string) {
+    this.meta.name = name;
+    this.recorder.saveMeta();
+  }
+
+  get isRunning(): boolean {
+    return this.meta.state === 'running';
+  }
+
+  /** Milliseconds since the session was created (monotonic while the daemon runs). */
+  time(): number {
+    return this.timeBase + (performance.now() - this.startedAt);
+  }
+
+  private record(event: TimelineEvent): void {
+    this.recorder.event(event, this.time());
+  }
+
   private onData(data: Buffer): void {
-    this.lastOutputAt = Date.now();
-    // Forward first: clients never wait for the parser.
+    const time = this.time();
+    // Forward first: clients never wait for the parser or the store.
     for (const client of this.clients) client.deliver(data);
-    this.mirror.write(data);
+    this.recorder.output(data, time);
+    this.mirror.write(data, time);
     this.onOutput.fire(data);
     this.updateFlowControl();
   }
 
   private updateFlowControl(): void {
-    const backlog = this.mirror.backlog;
-    if (!this.pausedForMirror && backlog > MIRROR_HIGH_WATER) {
-      this.pausedForMirror = true;
+    const backlog = Math.max(this.mirror.backlog, this.recorder.inFlight);
+    if (!this.paused && backlog > HIGH_WATER) {
+      this.paused = true;
       this.pty.pause();
-    } else if (this.pausedForMirror && backlog < MIRROR_LOW_WATER) {
-      this.pausedForMirror = false;
+    } else if (this.paused && backlog < LOW_WATER) {
+      this.paused = false;
       this.pty.resume();
     }
   }
 
+  /** The recorder's in-flight bytes went down. */
+  storeSettled(): void {
+    this.updateFlowControl();
+  }
+
   private onPtyExit(exit: ExitInfo): void {
-    this.state = 'exited';
-    this.exit = exit;
-    this.exitedAt = Date.now();
+    Object.assign(this.meta, { state: 'exited', exit, exitedAt: Date.now(), pid: null });
+    this.record({ type: 'exit', code: exit.code, signal: exit.signal });
     for (const client of this.clients) client.end('exited', exit);
     this.clients.clear();
     this.sizeClient = undefined;
+    this.finished = this.mirror
+      .flushIndex()
+      .catch(() => undefined)
+      .then(() => this.recorder.finish());
     this.onExit.fire(exit);
-  }
-
-  get isRunning(): boolean {
-    return this.state === 'running';
   }
 
   private hasWritableClient(): boolean {
@@ -135,19 +166,8 @@ export class Session {
   }
 
   info(): SessionInfo {
-    return {
-      id: this.id,
-      name: this.name,
-      command: this.command,
-      cwd: this.cwd,
-      pid: this.pid,
-      createdAt: this.createdAt,
-      state: this.state,
-      exit: this.exit,
-      exitedAt: this.exitedAt,
-      cols: this.cols,
-      rows: this.rows,
-      sizePolicy: 'latest',
+    return describeSession(this.meta, this.deps.recordingError(), {
+      pid: this.isRunning ? this.pid : null,
       sizeClient: this.sizeClient?.id ?? null,
       clients: [...this.clients].map((client) => ({
         id: client.id,
@@ -157,9 +177,7 @@ export class Session {
         attachedAt: client.attachedAt,
         lastActiveAt: client.lastActiveAt,
       })),
-      lastOutputAt: this.lastOutputAt,
-      title: this.title,
-    };
+    });
   }
 
   /** Attaches a client: it becomes the size owner (unless read-only) and gets a repaint at once. */
@@ -175,6 +193,7 @@ export class Session {
     });
     this.clients.add(client);
     this.lastUsedAt = Date.now();
+    this.record({ type: 'attach', client: client.id, readOnly: options.readOnly });
     redrawAfterRepaint = !options.readOnly && !this.makeSizeOwner(client);
     client.sync();
     return client;
@@ -183,6 +202,7 @@ export class Session {
   detach(client: AttachedClient, reason: DetachReason): void {
     if (!this.clients.delete(client)) return;
     client.end(reason);
+    this.record({ type: 'detach', client: client.id, reason });
     if (this.sizeClient === client) {
       this.sizeClient = undefined;
       let next: AttachedClient | undefined;
@@ -202,6 +222,7 @@ export class Session {
     if (!this.isRunning) return;
     client.lastActiveAt = this.lastUsedAt = Date.now();
     if (this.sizeClient !== client) this.makeSizeOwner(client);
+    if (this.deps.recordInput) this.record({ type: 'input', data: data.toString('base64') });
     this.pty.write(data);
   }
 
@@ -218,11 +239,13 @@ export class Session {
   }
 
   resize(cols: number, rows: number): boolean {
-    if (!this.isRunning || (cols === this.cols && rows === this.rows)) return false;
-    this.cols = cols;
-    this.rows = rows;
+    if (!this.isRunning || (cols === this.meta.cols && rows === this.meta.rows)) return false;
+    this.meta.cols = cols;
+    this.meta.rows = rows;
     this.pty.resize(cols, rows);
     this.mirror.resize(cols, rows);
+    this.record({ type: 'resize', cols, rows });
+    this.recorder.saveMeta();
     return true;
   }
 
@@ -242,8 +265,14 @@ export class Session {
     if (enter) data += '\r';
     const bytes = Buffer.from(data, 'utf8');
     this.lastUsedAt = Date.now();
+    if (this.deps.recordInput) this.record({ type: 'input', data: bytes.toString('base64') });
     this.pty.write(bytes);
     return bytes.length;
+  }
+
+  /** Adds a marker to the timeline (replay can jump to it). */
+  mark(label: string): void {
+    this.record({ type: 'marker', label });
   }
 
   screen(options: { ansi: boolean; scrollback: number }): Promise<ScreenText> {

@@ -51,7 +51,7 @@ export function waitFor(session: Session, args: RequestArgs<'wait'>, cancelled: 
       case 'idle': {
         if (!session.isRunning) return finish('gone');
         const quietMs = args.idleSeconds * 1000;
-        const quietSoFar = Date.now() - (session.lastOutputAt ?? session.createdAt);
+        const quietSoFar = Date.now() - (session.meta.lastOutputAt ?? session.meta.createdAt);
         let idleTimer = timer(Math.max(0, quietMs - quietSoFar), () => finish('met'));
         let rearmed = false;
         hold(

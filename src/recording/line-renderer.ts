@@ -1,0 +1,258 @@
+// Turns a session's raw output into the text lines search looks at: escape sequences stripped,
+// carriage-return overwrites applied, and redraws of the same screen line collapsed into one.
+//
+// A byte state machine, not a terminal: flowing output (logs, shells) comes out exact line by line;
+// full-screen programs come out as the fragments they draw at cursor positions. A fragment drawn
+// again at the same row with the same text (ignoring digits and spinner glyphs — a timer or a
+// spinner ticking) is a redraw and is not indexed again, so a spinner redrawing one line ten
+// thousand times gives one line.
+
+export interface RenderedLine {
+  /** Milliseconds since the session started, when the line's first byte arrived. */
+  time: number;
+  /** Offset of the line's first byte in the session's output. */
+  offset: number;
+  text: string;
+}
+
+const enum State {
+  Text,
+  Escape,
+  Csi,
+  /** OSC/DCS/APC/PM/SOS string, until BEL or ST. */
+  String,
+  StringEscape,
+  /** ESC followed by an intermediate (charset designation): one more byte. */
+  EscapeIntermediate,
+}
+
+/** Longest line, in bytes, before it is committed anyway (a program that never prints a newline). */
+const MAX_LINE_BYTES = 16 * 1024;
+/** Recently seen positioned fragments, for redraws that move between rows. */
+const RECENT_FRAGMENTS = 512;
+const decoder = new TextDecoder('utf-8');
+
+/** What makes two drawings of a line "the same": digits, spinner glyphs and spacing do not count. */
+export function redrawKey(text: string): string {
+  return text
+    .replace(/[0-9\u2800-\u28ff◐◓◑◒✳✶✻✽✢⏺●○◉·•*|/\\-]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export class LineRenderer {
+  private state = State.Text;
+  private csi = '';
+  /** Bytes of the line being written since the last carriage return. */
+  private segment: Uint8Array[] = [];
+  private segmentLength = 0;
+  /** What the line showed before the last carriage return (overwritten from column 0). */
+  private before = '';
+  private erased = false;
+  private lineTime = -1;
+  private lineOffset = 0;
+  /** The row of the last absolute cursor positioning, while the line is a positioned fragment. */
+  private row: number | undefined;
+  private epoch = 0;
+  private readonly lastAtRow = new Map<string, string>();
+  private readonly recent = new Set<string>();
+
+  constructor(private readonly emit: (line: RenderedLine) => void) {}
+
+  /** Feeds one PTY read that arrived at `time` and starts at `offset` in the output. */
+  write(data: Uint8Array, time: number, offset: number): void {
+    let runStart = -1;
+    const startRun = (index: number) => {
+      if (runStart === -1) {
+        runStart = index;
+        if (this.lineTime < 0) {
+          this.lineTime = time;
+          this.lineOffset = offset + index;
+        }
+      }
+    };
+    const endRun = (index: number) => {
+      if (runStart !== -1) {
+        this.append(data.subarray(runStart, index));
+        runStart = -1;
+      }
+    };
+    for (let index = 0; index < data.length; index++) {
+      const byte = data[index]!;
+      switch (this.state) {
+        case State.Text:
+          if (byte >= 0x20 && byte !== 0x7f) {
+            startRun(index);
+            continue;
+          }
+          endRun(index);
+          this.control(byte, time, offset + index);
+          continue;
+        case State.Escape:
+          this.escape(byte);
+          continue;
+        case State.EscapeIntermediate:
+          this.state = State.Text;
+          continue;
+        case State.Csi:
+          if (byte >= 0x40 && byte <= 0x7e) {
+            this.state = State.Text;
+            this.csiFinal(this.csi, byte);
+          } else if (this.csi.length < 64) {
+            this.csi += String.fromCharCode(byte);
+          }
+          continue;
+        case State.String:
+          if (byte === 0x07) this.state = State.Text;
+          else if (byte === 0x1b) this.state = State.StringEscape;
+          continue;
+        case State.StringEscape:
+          this.state = byte === 0x5c ? State.Text : State.String;
+          continue;
+      }
+    }
+    endRun(data.length);
+  }
+
+  private append(bytes: Uint8Array): void {
+    this.segment.push(bytes);
+    this.segmentLength += bytes.length;
+    if (this.segmentLength >= MAX_LINE_BYTES) this.commit();
+  }
+
+  private control(byte: number, time: number, offset: number): void {
+    switch (byte) {
+      case 0x0a: // LF
+        this.commit();
+        this.row = undefined;
+        return;
+      case 0x0d: // CR: what follows overwrites from column 0
+        this.carriageReturn();
+        return;
+      case 0x08: // BS
+        this.backspace();
+        return;
+      case 0x09: // TAB
+        if (this.lineTime < 0) {
+          this.lineTime = time;
+          this.lineOffset = offset;
+        }
+        this.append(SPACE);
+        return;
+      case 0x1b:
+        this.state = State.Escape;
+        return;
+      default:
+        return; // BEL and other controls draw nothing.
+    }
+  }
+
+  private escape(byte: number): void {
+    switch (byte) {
+      case 0x5b: // [
+        this.state = State.Csi;
+        this.csi = '';
+        return;
+      case 0x5d: // ] OSC
+      case 0x50: // P DCS
+      case 0x5f: // _ APC
+      case 0x5e: // ^ PM
+      case 0x58: // X SOS
+        this.state = State.String;
+        return;
+      case 0x63: // c: full reset
+        this.newScreen();
+        this.state = State.Text;
+        return;
+      default:
+        this.state = byte >= 0x20 && byte <= 0x2f ? State.EscapeIntermediate : State.Text;
+    }
+  }
+
+  private csiFinal(params: string, final: number): void {
+    switch (final) {
+      case 0x48: // H
+      case 0x66: // f
+      case 0x64: // d: absolute row
+        this.commit();
+        this.row = Number(params.split(';')[0]) || 1;
+        return;
+      case 0x41: // A
+      case 0x42: // B
+      case 0x45: // E
+      case 0x46: // F: relative rows
+        this.commit();
+        this.row = undefined;
+        return;
+      case 0x4a: // J: erase display
+        this.commit();
+        if (params === '2' || params === '3') this.newScreen();
+        return;
+      case 0x4b: // K: erase in line
+        this.erased = true;
+        return;
+      case 0x68: // h
+      case 0x6c: // l
+        if (/^\?(47|1047|1049)$/.test(params)) {
+          this.commit();
+          this.newScreen();
+        }
+        return;
+      default:
+        return; // SGR and the rest draw no text.
+    }
+  }
+
+  private carriageReturn(): void {
+    const text = this.segmentText();
+    this.before = this.erased ? text : text + this.before.slice(text.length);
+    this.erased = false;
+  }
+
+  private backspace(): void {
+    const text = this.segmentText();
+    this.segment = text ? [Buffer.from(text.slice(0, -1), 'utf8')] : [];
+    this.segmentLength = this.segment[0]?.length ?? 0;
+  }
+
+  private segmentText(): string {
+    if (!this.segment.length) return '';
+    const text = decoder.decode(this.segment.length === 1 ? this.segment[0] : Buffer.concat(this.segment));
+    this.segment = [];
+    this.segmentLength = 0;
+    return text;
+  }
+
+  private newScreen(): void {
+    this.epoch++;
+    this.row = undefined;
+    this.lastAtRow.clear();
+  }
+
+  /** Ends the current line and emits it, unless it is empty or a redraw. */
+  commit(): void {
+    const current = this.segmentText();
+    const text = (this.erased ? current : current + this.before.slice(current.length)).trimEnd();
+    const time = this.lineTime;
+    const offset = this.lineOffset;
+    this.before = '';
+    this.erased = false;
+    this.lineTime = -1;
+    if (!text.trim()) return;
+    if (this.row !== undefined) {
+      const key = redrawKey(text);
+      const slot = `${this.epoch}:${this.row}`;
+      if (this.lastAtRow.get(slot) === key || this.recent.has(key)) {
+        this.lastAtRow.set(slot, key);
+        return;
+      }
+      this.lastAtRow.set(slot, key);
+      this.recent.add(key);
+      if (this.recent.size > RECENT_FRAGMENTS) this.recent.delete(this.recent.values().next().value!);
+      this.row++; // A fragment that wraps on would continue on the next row.
+    }
+    this.emit({ time, offset, text });
+  }
+}
+
+const SPACE = new Uint8Array([0x20]);

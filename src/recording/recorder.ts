@@ -1,0 +1,126 @@
+// Records one session: output bytes with per-read timing into compressed records, timeline events,
+// and the text-index blocks and keyframes the mirror worker produces. Runs on the daemon's main thread
+// but only copies bytes there; compression runs in libuv's pool and LMDB commits in its own thread.
+import { DEFAULT_CODEC } from '../store/codec';
+import { encodeOutputRecord, type Read } from '../store/record-format';
+import type { StoredSession } from '../store/store';
+import type { RecordingStore } from './recording-store';
+
+/** Largest raw record: ~16 KiB once compressed, a few whole LMDB pages. */
+export const RECORD_BYTES = 64 * 1024;
+/** A partly filled record is sealed after this long, bounding what a SIGKILL can lose. */
+const FLUSH_MS = 50;
+/** Metadata (last output time, byte counts) is written at most this often while output flows. */
+const META_MS = 1000;
+
+export type TimelineEvent = { type: string } & Record<string, unknown>;
+
+export class Recorder {
+  private staging = Buffer.allocUnsafe(RECORD_BYTES);
+  private stagingBytes = 0;
+  private reads: Read[] = [];
+  private stagingOffset: number;
+  private eventSeq: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private metaTimer: NodeJS.Timeout | undefined;
+  private pending = new Set<Promise<unknown>>();
+  /** Bytes handed to compression or LMDB and not committed yet (flow control). */
+  inFlight = 0;
+
+  constructor(
+    private readonly store: RecordingStore,
+    readonly meta: StoredSession,
+    /** Sequence number of the next timeline event (events continue across a respawn). */
+    nextEventSeq: number,
+    /** Called when in-flight bytes go down, so a paused program can resume. */
+    private readonly settled: () => void = () => {},
+  ) {
+    this.stagingOffset = meta.outputBytes;
+    this.eventSeq = nextEventSeq;
+  }
+
+  /** Offset of the next output byte in the session's whole output. */
+  get offset(): number {
+    return this.stagingOffset + this.stagingBytes;
+  }
+
+  output(chunk: Buffer, time: number): void {
+    let rest = chunk;
+    while (rest.length) {
+      const room = RECORD_BYTES - this.stagingBytes;
+      const part = rest.length > room ? rest.subarray(0, room) : rest;
+      part.copy(this.staging, this.stagingBytes);
+      this.stagingBytes += part.length;
+      this.reads.push({ time, length: part.length });
+      rest = rest.subarray(part.length);
+      if (this.stagingBytes === RECORD_BYTES) this.seal();
+    }
+    this.meta.outputBytes += chunk.length;
+    this.meta.lastOutputAt = Date.now();
+    this.flushTimer ??= setTimeout(() => this.seal(), FLUSH_MS);
+    this.metaTimer ??= setTimeout(() => this.saveMeta(), META_MS);
+  }
+
+  /** Seals the staged bytes into a record and stores it. */
+  seal(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.stagingBytes) return;
+    const data = this.staging.subarray(0, this.stagingBytes);
+    const startOffset = this.stagingOffset;
+    const record = { startOffset, reads: this.reads, data };
+    this.stagingOffset += this.stagingBytes;
+    this.staging = Buffer.allocUnsafe(RECORD_BYTES);
+    this.stagingBytes = 0;
+    this.reads = [];
+    const bytes = data.length;
+    this.inFlight += bytes;
+    this.track(
+      encodeOutputRecord(record, DEFAULT_CODEC)
+        .then((encoded) => {
+          this.meta.storedBytes += encoded.length;
+          return this.store.write(() => this.store.store.putOutput(this.meta.id, startOffset, encoded));
+        })
+        .finally(() => {
+          this.inFlight -= bytes;
+          this.settled();
+        }),
+    );
+  }
+
+  event(event: TimelineEvent, time: number): void {
+    const json = JSON.stringify({ t: Math.round(time * 1000) / 1000, ...event });
+    const seq = this.eventSeq++;
+    this.track(this.store.write(() => this.store.store.putEvent(this.meta.id, seq, json)));
+  }
+
+  lines(offset: number, block: Buffer): void {
+    this.meta.storedBytes += block.length;
+    this.track(this.store.write(() => this.store.store.putLines(this.meta.id, offset, block)));
+  }
+
+  keyframe(offset: number, block: Buffer): void {
+    this.meta.storedBytes += block.length;
+    this.track(this.store.write(() => this.store.store.putKeyframe(this.meta.id, offset, block)));
+  }
+
+  /** Writes the session's metadata now (state changes) rather than on the next tick. */
+  saveMeta(): void {
+    clearTimeout(this.metaTimer);
+    this.metaTimer = undefined;
+    this.track(this.store.write(() => this.store.store.putSession({ ...this.meta })));
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise));
+  }
+
+  /** Seals what is staged and resolves once everything recorded so far is committed. */
+  async finish(): Promise<void> {
+    this.seal();
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+    this.saveMeta();
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+}

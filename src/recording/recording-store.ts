@@ -1,0 +1,107 @@
+// The daemon's handle on the store: every write goes through here so that a failing store (disk or map
+// full, deleted, read-only) degrades recording with a warning instead of taking sessions down, and
+// recovers by itself; also retention (size caps, oldest first) and marking crashed sessions as lost.
+import { describeError } from '../errors';
+import type { Logger } from '../server/logger';
+import { peekOutputRecord } from '../store/record-format';
+import { Store, type StoredSession } from '../store/store';
+
+/** After a failed write, writes are dropped for this long before they are tried again. */
+const RETRY_MS = 5000;
+const RETENTION_INTERVAL_MS = 10_000;
+
+export interface RetentionLimits {
+  /** Per-session cap on stored bytes; the oldest output is trimmed first. */
+  maxSessionBytes: number;
+  /** Cap on the whole store; the oldest sessions' output is trimmed first. */
+  maxTotalBytes: number;
+}
+
+export class RecordingStore {
+  /** Why recording is degraded, or undefined when it works. */
+  error: string | undefined;
+  private failedAt = 0;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  /** Sessions the daemon is recording now; retention reads their live byte counts. */
+  readonly live = new Map<string, StoredSession>();
+
+  private constructor(
+    readonly store: Store,
+    private readonly log: Logger,
+    private readonly limits: RetentionLimits,
+  ) {}
+
+  /** Opens the store; sessions it lists as running were cut off by a crash and become `lost`. */
+  static async open(dir: string, log: Logger, limits: RetentionLimits): Promise<RecordingStore> {
+    const store = Store.open(dir);
+    const recording = new RecordingStore(store, log, limits);
+    for (const session of store.sessions()) {
+      if (session.state !== 'running') continue;
+      log.warn(`session ${session.name} (${session.id}) was running when the daemon stopped; marking it lost`);
+      const seq = store.lastEventSeq(session.id) + 1;
+      await store.putEvent(session.id, seq, JSON.stringify({ t: (session.lastOutputAt ?? session.createdAt) - session.createdAt, type: 'lost' }));
+      await store.putSession({ ...session, state: 'lost', pid: null });
+    }
+    recording.retentionTimer = setInterval(() => void recording.enforceRetention(), RETENTION_INTERVAL_MS);
+    recording.retentionTimer.unref();
+    return recording;
+  }
+
+  /** Runs a store write unless recording is degraded; a failure degrades it (logged once). */
+  async write(operation: () => Promise<unknown>): Promise<void> {
+    if (this.error && Date.now() - this.failedAt < RETRY_MS) return;
+    try {
+      await operation();
+      if (this.error) {
+        this.log.info(`recording resumed (was: ${this.error})`);
+        this.error = undefined;
+      }
+    } catch (error) {
+      const message = describeError(error);
+      if (!this.error) this.log.error(`recording degraded, output is not being stored: ${message}`);
+      this.error = message;
+      this.failedAt = Date.now();
+    }
+  }
+
+  /** Trims the oldest output of sessions over their cap, then of the oldest sessions while over the total cap. */
+  async enforceRetention(): Promise<void> {
+    const sessions = this.store.sessions().map((stored) => this.live.get(stored.id) ?? stored);
+    for (const session of sessions) {
+      if (session.storedBytes > this.limits.maxSessionBytes) await this.trim(session, session.storedBytes - this.limits.maxSessionBytes);
+    }
+    let total = sessions.reduce((sum, session) => sum + session.storedBytes, 0);
+    for (const session of sessions) {
+      if (total <= this.limits.maxTotalBytes) break;
+      total -= await this.trim(session, Math.min(session.storedBytes, total - this.limits.maxTotalBytes));
+    }
+  }
+
+  /** Drops at least `bytes` of a session's oldest recording (whole records). Returns bytes freed. */
+  private async trim(session: StoredSession, bytes: number): Promise<number> {
+    let freed = 0;
+    let beforeOffset = -1;
+    // Always keep the newest record so that the end of the session stays replayable.
+    const last = this.store.lastOutputRecord(session.id);
+    for (const { seq, value } of this.store.outputRecords(session.id)) {
+      if (freed >= bytes || seq === last?.seq) break;
+      freed += value.length;
+      beforeOffset = seq + peekOutputRecord(value).length;
+    }
+    if (beforeOffset < 0) return 0;
+    let removed = 0;
+    await this.write(async () => {
+      removed = await this.store.trim(session.id, beforeOffset);
+    });
+    session.storedBytes = Math.max(0, session.storedBytes - removed);
+    session.trimmedBytes = Math.max(session.trimmedBytes, beforeOffset);
+    if (!this.live.has(session.id)) await this.write(() => this.store.putSession(session));
+    this.log.info(`retention: trimmed ${removed} bytes of ${session.name}'s oldest output`);
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.retentionTimer);
+    await this.store.close();
+  }
+}

@@ -1,0 +1,211 @@
+// The only lmdb importer: one environment holding every session's metadata, output, events, keyframes
+// and text index, opened with the same options by the daemon and by the CLI.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database, RootDatabase } from 'lmdb';
+import { CcmuxError } from '../errors';
+import type { ExitInfo } from '../protocol/messages';
+
+export type StoredState = 'running' | 'exited' | 'lost';
+
+/** A session as the store remembers it; survives daemon restarts. */
+export interface StoredSession {
+  id: string;
+  name: string;
+  command: string[];
+  cwd: string;
+  createdAt: number;
+  cols: number;
+  rows: number;
+  state: StoredState;
+  exit: ExitInfo | null;
+  exitedAt: number | null;
+  pid: number | null;
+  lastOutputAt: number | null;
+  /** Output bytes the program printed (raw, before compression). */
+  outputBytes: number;
+  /** Bytes the recording takes in the store (compressed records). */
+  storedBytes: number;
+  /** Output bytes dropped by retention (trimmed from the front). */
+  trimmedBytes: number;
+  title: string;
+  /** True for a recording brought in with `ccmux import`. */
+  imported?: boolean;
+}
+
+export interface Keyed<T> {
+  /** The key's number: an output offset (output, keyframes, text) or a sequence number (events). */
+  seq: number;
+  value: T;
+}
+
+const LAST = Number.MAX_SAFE_INTEGER;
+
+/** Options every opener uses: a mismatch (e.g. compression) between daemon and CLI would corrupt reads. */
+const ENV_OPTIONS = { maxDbs: 8, pageSize: 4096 } as const;
+
+export class Store {
+  private constructor(
+    private readonly env: RootDatabase,
+    private readonly sessionsDb: Database<StoredSession, string>,
+    private readonly outputDb: Database<Buffer, [string, number]>,
+    private readonly eventsDb: Database<string, [string, number]>,
+    private readonly keyframesDb: Database<Buffer, [string, number]>,
+    private readonly linesDb: Database<Buffer, [string, number]>,
+    readonly dir: string,
+  ) {}
+
+  static open(dir: string, options: { readOnly?: boolean } = {}): Store {
+    // Loaded here, not at the top level: commands that never touch the store must not pay for lmdb.
+    const lmdb = require('lmdb') as typeof import('lmdb');
+    if (!options.readOnly) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    else if (!fs.existsSync(path.join(dir, 'data.mdb'))) {
+      throw new CcmuxError('not-found', `no recordings yet (${dir} does not exist)`);
+    }
+    let env: RootDatabase;
+    try {
+      env = lmdb.open({ path: dir, ...ENV_OPTIONS, readOnly: Boolean(options.readOnly) });
+    } catch (error) {
+      throw new CcmuxError('io', `cannot open the recording store ${dir}: ${(error as Error).message}`);
+    }
+    for (const file of ['data.mdb', 'lock.mdb']) {
+      try {
+        fs.chmodSync(path.join(dir, file), 0o600);
+      } catch {
+        // Read-only opener or not created yet.
+      }
+    }
+    const db = <V>(name: string, encoding: 'binary' | 'msgpack' | 'string') => env.openDB<V, never>({ name, encoding }) as unknown;
+    return new Store(
+      env,
+      db<StoredSession>('sessions', 'msgpack') as Database<StoredSession, string>,
+      db<Buffer>('output', 'binary') as Database<Buffer, [string, number]>,
+      db<string>('events', 'string') as Database<string, [string, number]>,
+      db<Buffer>('keyframes', 'binary') as Database<Buffer, [string, number]>,
+      db<Buffer>('lines', 'binary') as Database<Buffer, [string, number]>,
+      dir,
+    );
+  }
+
+  // Sessions.
+  sessions(): StoredSession[] {
+    return [...this.sessionsDb.getRange({})].map((entry) => entry.value).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  session(id: string): StoredSession | undefined {
+    return this.sessionsDb.get(id);
+  }
+
+  putSession(session: StoredSession): Promise<boolean> {
+    return this.sessionsDb.put(session.id, session);
+  }
+
+  // Output records (see record-format.ts), keyed by the output offset of their first byte.
+  putOutput(id: string, startOffset: number, record: Buffer): Promise<boolean> {
+    return this.outputDb.put([id, startOffset], record);
+  }
+
+  /** Records from the one that holds `fromOffset` on. */
+  outputRecords(id: string, fromOffset = 0): Iterable<Keyed<Buffer>> {
+    const first = fromOffset > 0 ? this.outputRecordAtOrBefore(id, fromOffset)?.seq ?? fromOffset : 0;
+    return mapRange(this.outputDb.getRange({ start: [id, first], end: [id, LAST] }));
+  }
+
+  outputRecordAtOrBefore(id: string, offset: number): Keyed<Buffer> | undefined {
+    for (const entry of mapRange(this.outputDb.getRange({ start: [id, offset], end: [id, -1], reverse: true, limit: 1 }))) return entry;
+    return undefined;
+  }
+
+  lastOutputRecord(id: string): Keyed<Buffer> | undefined {
+    return this.outputRecordAtOrBefore(id, LAST);
+  }
+
+  // Timeline events: one JSON object per entry (exported as JSONL).
+  putEvent(id: string, seq: number, json: string): Promise<boolean> {
+    return this.eventsDb.put([id, seq], json);
+  }
+
+  events(id: string, fromSeq = 0): Iterable<Keyed<string>> {
+    return mapRange(this.eventsDb.getRange({ start: [id, fromSeq], end: [id, LAST] }));
+  }
+
+  lastEventSeq(id: string): number {
+    for (const entry of this.eventsDb.getRange({ start: [id, LAST], end: [id, -1], reverse: true, limit: 1 })) return entry.key[1];
+    return -1;
+  }
+
+  // Keyframes, keyed by the absolute output offset they represent.
+  putKeyframe(id: string, offset: number, value: Buffer): Promise<boolean> {
+    return this.keyframesDb.put([id, offset], value);
+  }
+
+  /** The last keyframe at or before `offset`. */
+  keyframeAtOrBefore(id: string, offset: number): Keyed<Buffer> | undefined {
+    for (const entry of mapRange(this.keyframesDb.getRange({ start: [id, offset], end: [id, -1], reverse: true, limit: 1 }))) return entry;
+    return undefined;
+  }
+
+  keyframes(id: string): Iterable<Keyed<Buffer>> {
+    return mapRange(this.keyframesDb.getRange({ start: [id, 0], end: [id, LAST] }));
+  }
+
+  // Text index blocks (see line-block.ts), keyed by the output offset of their first line.
+  putLines(id: string, offset: number, block: Buffer): Promise<boolean> {
+    return this.linesDb.put([id, offset], block);
+  }
+
+  lines(id: string): Iterable<Keyed<Buffer>> {
+    return mapRange(this.linesDb.getRange({ start: [id, 0], end: [id, LAST] }));
+  }
+
+  /** Removes output records, keyframes and text that start before output offset `beforeOffset` (retention). */
+  async trim(id: string, beforeOffset: number): Promise<number> {
+    let freed = 0;
+    await this.env.transaction(() => {
+      for (const db of [this.outputDb, this.keyframesDb, this.linesDb]) {
+        for (const { key, value } of db.getRange({ start: [id, 0], end: [id, beforeOffset] })) {
+          freed += value.length;
+          db.remove(key);
+        }
+      }
+    });
+    return freed;
+  }
+
+  /** Forgets a session entirely. */
+  async deleteSession(id: string): Promise<void> {
+    await this.env.transaction(() => {
+      for (const db of [this.outputDb, this.eventsDb, this.keyframesDb, this.linesDb] as Database<unknown, [string, number]>[]) {
+        for (const key of db.getKeys({ start: [id, 0], end: [id, LAST] })) db.remove(key);
+      }
+      this.sessionsDb.remove(id);
+    });
+  }
+
+  /** Resolves when every write issued so far is committed. */
+  committed(): Promise<unknown> {
+    return this.env.committed as Promise<unknown>;
+  }
+
+  /** Size of the store on disk. */
+  fileBytes(): number {
+    try {
+      return fs.statSync(path.join(this.dir, 'data.mdb')).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Picks up writes committed by another process since the last read. */
+  refresh(): void {
+    this.env.resetReadTxn();
+  }
+
+  async close(): Promise<void> {
+    await this.env.close();
+  }
+}
+
+function* mapRange<V>(range: Iterable<{ key: [string, number]; value: V }>): Iterable<Keyed<V>> {
+  for (const { key, value } of range) yield { seq: key[1], value };
+}

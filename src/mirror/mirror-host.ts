@@ -1,5 +1,6 @@
 // Main-thread side of the screen mirror: batches output to the worker and asks it for screens.
 import { Worker } from 'node:worker_threads';
+import { BufferPool } from '../util/buffer-pool';
 import type { MirrorReply, MirrorRequest } from './mirror-protocol';
 import type { ScreenText } from './screen';
 
@@ -36,6 +37,8 @@ export class MirrorHost {
   private readonly requests = new Map<number, PendingRequest>();
   private nextRequest = 1;
   private disposed = false;
+  /** Batch buffers travel to the worker and back instead of being allocated per batch. */
+  readonly batches = new BufferPool(2 * BATCH_BYTES, 64);
 
   constructor(private readonly log: (message: string) => void) {
     this.startWorker();
@@ -71,6 +74,7 @@ export class MirrorHost {
   private onReply(reply: MirrorReply): void {
     switch (reply.op) {
       case 'parsed':
+        this.batches.give(reply.buffer);
         this.mirrors.get(reply.id)?.onParsed(reply.bytes);
         return;
       case 'answer':
@@ -167,8 +171,9 @@ export class ScreenMirror {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.batchBytes === 0) return;
-    // One copy into a buffer we own, then transferred (not copied again) to the worker.
-    const data = new Uint8Array(this.batchBytes);
+    // One copy into a pooled buffer, transferred (not copied again) to the worker and back.
+    const buffer = this.batchBytes <= this.host.batches.size ? this.host.batches.take() : new ArrayBuffer(this.batchBytes);
+    const data = new Uint8Array(buffer, 0, this.batchBytes);
     const lengths: number[] = [];
     let offset = 0;
     for (const chunk of this.batch) {
@@ -181,7 +186,7 @@ export class ScreenMirror {
     this.batch = [];
     this.batchTimes = [];
     this.batchBytes = 0;
-    this.host.post({ op: 'write', id: this.id, data, times, lengths }, [data.buffer]);
+    this.host.post({ op: 'write', id: this.id, data, times, lengths }, [buffer]);
   }
 
   onParsed(bytes: number): void {

@@ -13,7 +13,8 @@ export type MirrorRequest =
   | { op: 'dispose'; id: string };
 
 export type MirrorReply =
-  | { op: 'parsed'; id: string; bytes: number }
+  /** A batch was parsed; its buffer comes back for reuse. */
+  | { op: 'parsed'; id: string; bytes: number; buffer: ArrayBuffer }
   | { op: 'repaint'; req: number; data: string; altScreen: boolean }
   | { op: 'text'; req: number; screen: ScreenText }
   | { op: 'flushed'; req: number }

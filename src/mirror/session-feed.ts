@@ -55,7 +55,8 @@ export class SessionFeed {
     const time = this.latestTime;
     this.screen.write(data, () => {
       this.parsedOffset = batchEnd;
-      this.post({ op: 'parsed', id: this.id, bytes: data.length });
+      const buffer = data.buffer as ArrayBuffer;
+      this.post({ op: 'parsed', id: this.id, bytes: data.length, buffer }, [buffer]);
       if (batchEnd - this.lastKeyframe.offset >= KEYFRAME_BYTES || time - this.lastKeyframe.time >= KEYFRAME_MS) {
         this.keyframe(time);
       }

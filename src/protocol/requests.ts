@@ -76,6 +76,10 @@ export interface ClientInfo {
   rows: number;
   attachedAt: number;
   lastActiveAt: number;
+  /** Output bytes queued for this client and not yet taken by its socket. */
+  queuedBytes: number;
+  /** Times it fell behind, was dropped and got a fresh screen instead. */
+  resyncs: number;
 }
 
 /** What `ls` reports of a session; also the result of most session commands. */

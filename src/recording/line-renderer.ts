@@ -46,6 +46,8 @@ export class LineRenderer {
   /** Bytes of the line being written since the last carriage return. */
   private segment: Uint8Array[] = [];
   private segmentLength = 0;
+  /** Segments before this index are copies we own; later ones still view the caller's buffer. */
+  private ownedSegments = 0;
   /** What the line showed before the last carriage return (overwritten from column 0). */
   private before = '';
   private erased = false;
@@ -112,6 +114,9 @@ export class LineRenderer {
       }
     }
     endRun(data.length);
+    // The caller reuses `data` once we return: copy what the unfinished line still points into.
+    for (let index = this.ownedSegments; index < this.segment.length; index++) this.segment[index] = this.segment[index]!.slice();
+    this.ownedSegments = this.segment.length;
   }
 
   private append(bytes: Uint8Array): void {
@@ -213,6 +218,7 @@ export class LineRenderer {
     const text = this.segmentText();
     this.segment = text ? [Buffer.from(text.slice(0, -1), 'utf8')] : [];
     this.segmentLength = this.segment[0]?.length ?? 0;
+    this.ownedSegments = this.segment.length;
   }
 
   private segmentText(): string {
@@ -220,6 +226,7 @@ export class LineRenderer {
     const text = decoder.decode(this.segment.length === 1 ? this.segment[0] : Buffer.concat(this.segment));
     this.segment = [];
     this.segmentLength = 0;
+    this.ownedSegments = 0;
     return text;
   }
 

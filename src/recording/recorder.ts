@@ -4,6 +4,7 @@
 import { DEFAULT_CODEC } from '../store/codec';
 import { encodeOutputRecord, type Read } from '../store/record-format';
 import type { StoredSession } from '../store/store';
+import { BufferPool } from '../util/buffer-pool';
 import type { RecordingStore } from './recording-store';
 
 /** Largest raw record: ~16 KiB once compressed, a few whole LMDB pages. */
@@ -15,8 +16,11 @@ const META_MS = 1000;
 
 export type TimelineEvent = { type: string } & Record<string, unknown>;
 
+/** Staging buffers shared by every session's recorder; an idle session holds none. */
+const stagingPool = new BufferPool(RECORD_BYTES, 64);
+
 export class Recorder {
-  private staging = Buffer.allocUnsafe(RECORD_BYTES);
+  private staging: Buffer | undefined;
   private stagingBytes = 0;
   private reads: Read[] = [];
   private stagingOffset: number;
@@ -49,6 +53,7 @@ export class Recorder {
     while (rest.length) {
       const room = RECORD_BYTES - this.stagingBytes;
       const part = rest.length > room ? rest.subarray(0, room) : rest;
+      this.staging ??= Buffer.from(stagingPool.take());
       part.copy(this.staging, this.stagingBytes);
       this.stagingBytes += part.length;
       this.reads.push({ time, length: part.length });
@@ -65,12 +70,13 @@ export class Recorder {
   seal(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (!this.stagingBytes) return;
-    const data = this.staging.subarray(0, this.stagingBytes);
+    if (!this.stagingBytes || !this.staging) return;
+    const staging = this.staging;
+    const data = staging.subarray(0, this.stagingBytes);
     const startOffset = this.stagingOffset;
     const record = { startOffset, reads: this.reads, data };
     this.stagingOffset += this.stagingBytes;
-    this.staging = Buffer.allocUnsafe(RECORD_BYTES);
+    this.staging = undefined;
     this.stagingBytes = 0;
     this.reads = [];
     const bytes = data.length;
@@ -82,6 +88,7 @@ export class Recorder {
           return this.store.write(() => this.store.store.putOutput(this.meta.id, startOffset, encoded));
         })
         .finally(() => {
+          stagingPool.give(staging.buffer as ArrayBuffer);
           this.inFlight -= bytes;
           this.settled();
         }),

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { CcmuxError } from '../errors';
+import { findSession } from '../session-ref';
 import { SESSION_NAME_PATTERN, type SessionInfo } from '../protocol/requests';
 import { Recorder } from '../recording/recorder';
 import type { RecordingStore } from '../recording/recording-store';
@@ -126,16 +127,7 @@ export class SessionRegistry {
 
   /** Finds a session by exact name, exact id, or unique id prefix. */
   resolve(ref: string): AnySession {
-    const named = this.byName(ref);
-    if (named) return named;
-    const exact = this.sessions.get(ref);
-    if (exact) return exact;
-    const matches = [...this.sessions.values()].filter((session) => session.id.startsWith(ref));
-    if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) {
-      throw new CcmuxError('ambiguous', `"${ref}" matches ${matches.length} sessions: ${matches.map((s) => s.name).join(', ')}`);
-    }
-    throw new CcmuxError('not-found', `no session named "${ref}"`);
+    return findSession(this.sessions.values(), ref);
   }
 
   /** A session that still has its program (running or just ended in this daemon), for live-only commands. */

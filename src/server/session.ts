@@ -176,6 +176,8 @@ export class Session {
         rows: client.rows,
         attachedAt: client.attachedAt,
         lastActiveAt: client.lastActiveAt,
+        queuedBytes: client.sink.bufferedBytes(),
+        resyncs: client.resyncs,
       })),
     });
   }

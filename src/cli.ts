@@ -8,7 +8,7 @@ import { CcmuxError, EXIT } from './errors';
 import { resolvePaths } from './paths';
 import { VERSION } from './version';
 
-const GROUPS: CommandGroup[] = ['Sessions', 'Inspect and script', 'Daemon'];
+const GROUPS: CommandGroup[] = ['Sessions', 'Inspect and script', 'Recordings', 'Daemon'];
 
 function usageLine(command: CommandSpec): string {
   return `ccmux ${command.name}${command.args ? ` ${command.args}` : ''}${command.options.length ? ' [options]' : ''}${command.name === 'new' ? ' [-- command args...]' : ''}`;

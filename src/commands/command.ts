@@ -3,7 +3,7 @@ import type { DaemonConnection } from '../client/connection';
 import type { Config } from '../config';
 import type { Paths } from '../paths';
 
-export type CommandGroup = 'Sessions' | 'Inspect and script' | 'Daemon';
+export type CommandGroup = 'Sessions' | 'Inspect and script' | 'Recordings' | 'Daemon';
 
 export interface OptionSpec {
   /** cac syntax: `-s, --name <name>`, `--json`, `--no-enter`, `-x <cols>`. */

@@ -5,11 +5,15 @@ import { hasCommand } from './has';
 import { killCommand } from './kill';
 import { killServerCommand } from './kill-server';
 import { lsCommand } from './ls';
+import { markCommand } from './mark';
 import { newCommand } from './new';
 import { peekCommand } from './peek';
+import { pruneCommand } from './prune';
 import { renameCommand } from './rename';
 import { resizeCommand } from './resize';
+import { respawnCommand } from './respawn';
 import { rmCommand } from './rm';
+import { searchCommand } from './search';
 import { sendCommand } from './send';
 import { serverCommand } from './server';
 import { statusCommand } from './status';
@@ -23,10 +27,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   renameCommand,
   resizeCommand,
   rmCommand,
+  respawnCommand,
   sendCommand,
   peekCommand,
   waitCommand,
   hasCommand,
+  searchCommand,
+  markCommand,
+  pruneCommand,
   statusCommand,
   killServerCommand,
   serverCommand,

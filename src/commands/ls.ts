@@ -1,16 +1,39 @@
 // `ccmux ls`: the sessions, running and exited, as a table or JSON.
 import { EXIT } from '../errors';
 import type { SessionInfo } from '../protocol/requests';
-import { JSON_OPTION, printJson, type CommandSpec } from './command';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openRecordings } from '../recording/recordings';
+import { describeSession } from '../server/session-info';
+import { JSON_OPTION, printJson, type CommandContext, type CommandSpec } from './command';
 import { commandLine, describeExit, relativeTime, table } from './format';
 
 function state(session: SessionInfo): string {
-  return session.state === 'exited' ? `exited (${describeExit(session.exit)})` : session.state;
+  if (session.state === 'exited') return `exited (${describeExit(session.exit)})`;
+  if (session.recording.error) return `${session.state} (recording: ${session.recording.error})`;
+  return session.state;
 }
 
 function size(session: SessionInfo): string {
   const owner = session.sizeClient === null ? '' : ` latest:#${session.sizeClient}`;
   return `${session.cols}x${session.rows}${owner}`;
+}
+
+/** From the daemon, or — when none runs — from the recordings, where nothing can be running. */
+async function listSessions(context: CommandContext): Promise<SessionInfo[]> {
+  try {
+    const connection = await context.connect();
+    const sessions = await connection.request('ls', {});
+    connection.close();
+    return sessions;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'no-daemon') throw error;
+  }
+  if (!fs.existsSync(path.join(context.paths.store, 'data.mdb'))) return [];
+  const store = openRecordings(context.paths);
+  const sessions = store.sessions().map((meta) => describeSession({ ...meta, state: meta.state === 'running' ? 'lost' : meta.state }, undefined));
+  await store.close();
+  return sessions;
 }
 
 export const lsCommand: CommandSpec = {
@@ -20,15 +43,7 @@ export const lsCommand: CommandSpec = {
   examples: ['ccmux ls', 'ccmux ls --json | jq -r ".[].name"'],
   options: [JSON_OPTION],
   async run(context) {
-    let sessions: SessionInfo[] = [];
-    try {
-      const connection = await context.connect();
-      sessions = await connection.request('ls', {});
-      connection.close();
-    } catch (error) {
-      // No daemon means no sessions, not an error: scripts can always run `ls`.
-      if ((error as { code?: string }).code !== 'no-daemon') throw error;
-    }
+    const sessions = await listSessions(context);
     if (context.options.json) {
       printJson(context, sessions);
       return EXIT.ok;

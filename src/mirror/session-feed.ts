@@ -13,7 +13,7 @@ const KEYFRAME_MS = 5000;
  * large-object space, which only a full GC frees), or what arrived within this long. */
 const BLOCK_LINES = 4000;
 const BLOCK_CHARS = 60 * 1024;
-const BLOCK_MS = 2000;
+const BLOCK_MS = 1000;
 
 export class SessionFeed {
   readonly screen: Screen;

@@ -4,6 +4,7 @@ import { keyBytes } from '../keys';
 import { PROTOCOL_VERSION } from '../protocol/messages';
 import type { RequestArgs, RequestName, RequestResults } from '../protocol/requests';
 import type { MirrorHost } from '../mirror/mirror-host';
+import { isPrunable } from '../recording/prune';
 import type { RecordingStore } from '../recording/recording-store';
 import { storedScreen } from '../recording/stored-screen';
 import { VERSION } from '../version';
@@ -146,13 +147,9 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   respawn: async (args, _context, { registry }) => (await registry.respawn(registry.resolve(args.session), args.env)).info(),
 
   prune: async (args, _context, { registry }) => {
-    const now = Date.now();
     const removed: { id: string; name: string }[] = [];
     for (const session of registry.all()) {
-      if (session.isRunning) continue;
-      const endedAt = session.meta.exitedAt ?? session.meta.lastOutputAt ?? session.meta.createdAt;
-      const oldEnough = args.olderThanSeconds === undefined || now - endedAt >= args.olderThanSeconds * 1000;
-      if (!oldEnough || (args.olderThanSeconds === undefined && !args.exited)) continue;
+      if (!isPrunable(session.meta, args)) continue;
       if (!args.dryRun) await registry.remove(session);
       removed.push({ id: session.id, name: session.name });
     }

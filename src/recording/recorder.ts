@@ -84,7 +84,7 @@ export class Recorder {
     this.track(
       encodeOutputRecord(record, DEFAULT_CODEC)
         .then((encoded) => {
-          this.meta.storedBytes += encoded.length;
+          this.grew(encoded.length);
           return this.store.write(() => this.store.store.putOutput(this.meta.id, startOffset, encoded));
         })
         .finally(() => {
@@ -102,13 +102,18 @@ export class Recorder {
   }
 
   lines(offset: number, block: Buffer): void {
-    this.meta.storedBytes += block.length;
+    this.grew(block.length);
     this.track(this.store.write(() => this.store.store.putLines(this.meta.id, offset, block)));
   }
 
   keyframe(offset: number, block: Buffer): void {
-    this.meta.storedBytes += block.length;
+    this.grew(block.length);
     this.track(this.store.write(() => this.store.store.putKeyframe(this.meta.id, offset, block)));
+  }
+
+  private grew(bytes: number): void {
+    this.meta.storedBytes += bytes;
+    this.store.grew(this.meta, bytes);
   }
 
   /** Writes the session's metadata now (state changes) rather than on the next tick. */

@@ -22,6 +22,9 @@ export class RecordingStore {
   error: string | undefined;
   private failedAt = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private retentionSoon: NodeJS.Timeout | undefined;
+  /** Stored bytes of all sessions, kept current between retention passes. */
+  private totalBytes = 0;
   /** Sessions the daemon is recording now; retention reads their live byte counts. */
   readonly live = new Map<string, StoredSession>();
 
@@ -42,6 +45,7 @@ export class RecordingStore {
       await store.putEvent(session.id, seq, JSON.stringify({ t: (session.lastOutputAt ?? session.createdAt) - session.createdAt, type: 'lost' }));
       await store.putSession({ ...session, state: 'lost', pid: null });
     }
+    recording.totalBytes = store.sessions().reduce((sum, session) => sum + session.storedBytes, 0);
     recording.retentionTimer = setInterval(() => void recording.enforceRetention(), RETENTION_INTERVAL_MS);
     recording.retentionTimer.unref();
     return recording;
@@ -64,6 +68,18 @@ export class RecordingStore {
     }
   }
 
+  /** A session's recording grew by `bytes`; over a cap, retention runs soon rather than on its next tick. */
+  grew(session: StoredSession, bytes: number): void {
+    this.totalBytes += bytes;
+    const over = session.storedBytes > this.limits.maxSessionBytes || this.totalBytes > this.limits.maxTotalBytes;
+    if (over && !this.retentionSoon) {
+      this.retentionSoon = setTimeout(() => {
+        this.retentionSoon = undefined;
+        void this.enforceRetention();
+      }, 200);
+    }
+  }
+
   /** Trims the oldest output of sessions over their cap, then of the oldest sessions while over the total cap. */
   async enforceRetention(): Promise<void> {
     const sessions = this.store.sessions().map((stored) => this.live.get(stored.id) ?? stored);
@@ -75,6 +91,7 @@ export class RecordingStore {
       if (total <= this.limits.maxTotalBytes) break;
       total -= await this.trim(session, Math.min(session.storedBytes, total - this.limits.maxTotalBytes));
     }
+    this.totalBytes = total;
   }
 
   /** Drops at least `bytes` of a session's oldest recording (whole records). Returns bytes freed. */
@@ -102,6 +119,7 @@ export class RecordingStore {
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer);
+    clearTimeout(this.retentionSoon);
     await this.store.close();
   }
 }

@@ -1,7 +1,9 @@
 // The command table: every CLI command, in help order. Parsing, help and the daemon's vocabulary follow it.
 import { attachCommand } from './attach';
 import type { CommandSpec } from './command';
+import { eventsCommand } from './events';
 import { hasCommand } from './has';
+import { hookCommand } from './hook';
 import { killCommand } from './kill';
 import { killServerCommand } from './kill-server';
 import { lsCommand } from './ls';
@@ -32,10 +34,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   peekCommand,
   waitCommand,
   hasCommand,
+  eventsCommand,
   searchCommand,
   markCommand,
   pruneCommand,
   statusCommand,
   killServerCommand,
   serverCommand,
+  hookCommand,
 ];

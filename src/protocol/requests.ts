@@ -1,5 +1,5 @@
 // The request vocabulary: one entry per command name, with its validated arguments and its result type.
-import { array, boolean, integer, number, object, oneOf, optional, record, string, Infer, InferInput, withDefault } from './schema';
+import { anything, array, boolean, integer, number, object, oneOf, optional, record, string, Infer, InferInput, withDefault } from './schema';
 import type { ExitInfo } from './messages';
 
 export const SESSION_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
@@ -47,7 +47,8 @@ export const REQUEST_ARGS = {
   }),
   wait: object({
     session: sessionRef,
-    until: oneOf(['exit', 'idle', 'match'] as const),
+    /** exit; idle / needs-input / working: the agent state; quiet: no output for idleSeconds; match: pattern on screen. */
+    until: oneOf(['exit', 'idle', 'needs-input', 'working', 'quiet', 'match'] as const),
     idleSeconds: withDefault(number(0.05, 86_400 * 365), 2),
     pattern: optional(string({ min: 1, max: 4096 })),
     flags: withDefault(string({ max: 8, pattern: /^[imsu]*$/ }), ''),
@@ -57,6 +58,10 @@ export const REQUEST_ARGS = {
   mark: object({ session: sessionRef, label: withDefault(string({ max: 1024 }), '') }),
   respawn: object({ session: sessionRef, env: withDefault(record(string({ max: 64 * 1024 }), 1024), {}) }),
   prune: object({ olderThanSeconds: optional(number(0, 1e12)), exited: withDefault(boolean(), false), dryRun: withDefault(boolean(), false) }),
+  /** Reported by `ccmux hook`, which Claude Code runs for the hooks ccmux gave it. */
+  'agent-hook': object({ session: sessionRef, event: record(anything(), 256) }),
+  /** Streams daemon events (`event` messages) on this connection until it closes. */
+  events: object({ session: optional(sessionRef) }),
 };
 
 export type RequestName = keyof typeof REQUEST_ARGS;
@@ -102,6 +107,18 @@ export interface SessionInfo {
   lastOutputAt: number | null;
   title: string;
   recording: RecordingInfo;
+  agent: AgentInfo;
+}
+
+export interface AgentInfo {
+  state: 'starting' | 'working' | 'needs-input' | 'idle' | 'exited' | 'lost' | 'unknown';
+  since: number;
+  reason: string;
+  source: string;
+  /** What a session in needs-input waits for (`permission`, `question`), or null. */
+  waitingFor: string | null;
+  /** The agent rules in use (`claude-code`), or null for a generic program. */
+  agent: string | null;
 }
 
 export interface RecordingInfo {
@@ -157,4 +174,6 @@ export interface RequestResults {
   mark: { time: number };
   respawn: SessionInfo;
   prune: { removed: { id: string; name: string }[] };
+  'agent-hook': { state: string };
+  events: { subscribed: true };
 }

@@ -34,6 +34,9 @@ export class RecordingStore {
     private readonly limits: RetentionLimits,
   ) {}
 
+  /** Sessions found running at open: cut off by a crash, now `lost`. */
+  readonly lostAtStart: StoredSession[] = [];
+
   /** Opens the store; sessions it lists as running were cut off by a crash and become `lost`. */
   static async open(dir: string, log: Logger, limits: RetentionLimits): Promise<RecordingStore> {
     const store = Store.open(dir);
@@ -43,7 +46,9 @@ export class RecordingStore {
       log.warn(`session ${session.name} (${session.id}) was running when the daemon stopped; marking it lost`);
       const seq = store.lastEventSeq(session.id) + 1;
       await store.putEvent(session.id, seq, JSON.stringify({ t: (session.lastOutputAt ?? session.createdAt) - session.createdAt, type: 'lost' }));
-      await store.putSession({ ...session, state: 'lost', pid: null });
+      const lost: StoredSession = { ...session, state: 'lost', pid: null };
+      await store.putSession(lost);
+      recording.lostAtStart.push(lost);
     }
     recording.totalBytes = store.sessions().reduce((sum, session) => sum + session.storedBytes, 0);
     recording.retentionTimer = setInterval(() => void recording.enforceRetention(), RETENTION_INTERVAL_MS);

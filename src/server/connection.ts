@@ -152,6 +152,7 @@ export class Connection implements ClientSink {
       attached: (session, client) => {
         this.attachment = { session, client };
       },
+      send: (message) => this.transport.sendControl(message),
     };
   }
 

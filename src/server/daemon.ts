@@ -1,7 +1,12 @@
 // The daemon (`ccmux server`): owns every session, the screen mirror and the socket; one per CCMUX_HOME.
 import { loadConfig } from '../config';
 import { describeError } from '../errors';
+import * as path from 'node:path';
+import { loadRules } from '../agent/agent-rules';
 import { MirrorHost } from '../mirror/mirror-host';
+import type { CcmuxEvent } from '../plugins/plugin-api';
+import { selfInvocation } from '../self';
+import { Emitter } from '../util/emitter';
 import { RecordingStore } from '../recording/recording-store';
 import { ensurePrivateDir, type Paths } from '../paths';
 import { VERSION } from '../version';
@@ -24,6 +29,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
     return 1;
   }
   const mirrors = new MirrorHost((message) => log.error(message));
+  const events = new Emitter<CcmuxEvent>();
   const registry = new SessionRegistry(
     {
       mirrors,
@@ -31,6 +37,10 @@ export async function runDaemon(paths: Paths): Promise<number> {
       socketPath: paths.socket,
       recordInput: config.recording.input,
       recordingError: () => recording.error,
+      events,
+      agentRules: loadRules(path.join(paths.configDir, 'agents'), (message) => log.warn(message)),
+      hooksDir: path.join(paths.runtimeDir, 'hooks'),
+      self: selfInvocation(),
     },
     recording,
   );
@@ -48,6 +58,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
     logPath: paths.log,
     clientCount: () => listener.connections.size,
     shutdown: () => void stop('kill-server'),
+    events,
   };
 
   let listener: SocketListener;

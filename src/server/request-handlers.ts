@@ -1,7 +1,9 @@
 // The daemon's side of every request: one handler per command name, checked exhaustive by the type system.
 import { CcmuxError } from '../errors';
 import { keyBytes } from '../keys';
-import { PROTOCOL_VERSION } from '../protocol/messages';
+import type { CcmuxEvent } from '../plugins/plugin-api';
+import { PROTOCOL_VERSION, type ServerMessage } from '../protocol/messages';
+import type { Emitter } from '../util/emitter';
 import type { RequestArgs, RequestName, RequestResults } from '../protocol/requests';
 import type { MirrorHost } from '../mirror/mirror-host';
 import { isPrunable } from '../recording/prune';
@@ -24,6 +26,7 @@ export interface DaemonServices {
   clientCount(): number;
   /** Stops the daemon after the current response has been sent. */
   shutdown(): void;
+  events: Emitter<CcmuxEvent>;
 }
 
 /** The connection a request came in on. */
@@ -33,6 +36,8 @@ export interface RequestContext {
   closed: AbortSignal;
   /** Called by attach so the connection routes input and resizes to the session. */
   attached(session: Session, client: AttachedClient): void;
+  /** Sends an uncorrelated message (events) on this connection. */
+  send(message: ServerMessage): void;
 }
 
 type Handler<K extends RequestName> = (
@@ -145,6 +150,21 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   },
 
   respawn: async (args, _context, { registry }) => (await registry.respawn(registry.resolve(args.session), args.env)).info(),
+
+  'agent-hook': (args, _context, { registry }) => {
+    const session = registry.resolveLive(args.session);
+    session.agentHook(args.event);
+    return { state: session.agentStatus.state };
+  },
+
+  events: (args, context, { registry, events }) => {
+    const only = args.session === undefined ? undefined : registry.resolve(args.session).id;
+    const subscription = events.on((event) => {
+      if (only === undefined || event.session.id === only) context.send({ type: 'event', event });
+    });
+    context.closed.addEventListener('abort', () => subscription.dispose());
+    return { subscribed: true };
+  },
 
   prune: async (args, _context, { registry }) => {
     const removed: { id: string; name: string }[] = [];

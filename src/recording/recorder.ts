@@ -128,6 +128,11 @@ export class Recorder {
     void promise.finally(() => this.pending.delete(promise));
   }
 
+  /** Resolves once every write issued so far is committed (staged output stays staged). */
+  async committed(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
   /** Seals what is staged and resolves once everything recorded so far is committed. */
   async finish(): Promise<void> {
     this.seal();

@@ -75,7 +75,12 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     };
   },
 
-  new: (args, _context, { registry }) => registry.create(args).info(),
+  new: async (args, _context, { registry }) => {
+    const session = registry.create(args);
+    // Confirmed sessions survive a daemon crash: answer once the store has them.
+    await session.saved();
+    return session.info();
+  },
 
   attach: (args, context, { registry }) => {
     const session = args.session === undefined ? registry.mostRecent() : registry.resolveLive(args.session);
@@ -149,7 +154,11 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     return { time: session.time() };
   },
 
-  respawn: async (args, _context, { registry }) => (await registry.respawn(registry.resolve(args.session), args.env)).info(),
+  respawn: async (args, _context, { registry }) => {
+    const session = await registry.respawn(registry.resolve(args.session), args.env);
+    await session.saved();
+    return session.info();
+  },
 
   'agent-hook': (args, _context, { registry }) => {
     const session = registry.resolveLive(args.session);

@@ -223,6 +223,11 @@ export class Session {
     };
   }
 
+  /** Resolves once the session's metadata and events so far are in the store (it survives a crash). */
+  saved(): Promise<void> {
+    return this.recorder.committed();
+  }
+
   /** Input was sent within `ms` (an agent needs a moment to report that it took it). */
   inputWithin(ms: number): boolean {
     return Date.now() - this.lastInputAt < ms;

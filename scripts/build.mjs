@@ -20,21 +20,22 @@ const common = {
   define: { __CCMUX_VERSION__: JSON.stringify(version) },
 };
 
-// The worker runs from source text (Worker eval), which works the same from the single binary.
-const worker = await build({
-  ...common,
-  entryPoints: [join(root, 'src/mirror/mirror-worker.ts')],
-  write: false,
-  minify: true,
-});
-const workerSource = worker.outputFiles[0].text;
+// Workers run from source text (Worker eval), which works the same from the single binary.
+async function workerSource(entry) {
+  const result = await build({ ...common, entryPoints: [join(root, entry)], write: false, minify: true });
+  return result.outputFiles[0].text;
+}
+const workers = {
+  'mirror-worker': await workerSource('src/mirror/mirror-worker.ts'),
+  'plugin-worker': await workerSource('src/plugins/plugin-worker.ts'),
+};
 
 const virtualWorker = {
-  name: 'virtual-mirror-worker',
+  name: 'virtual-workers',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^virtual:mirror-worker$/ }, () => ({ path: 'mirror-worker', namespace: 'virtual' }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
-      contents: `module.exports = { default: ${JSON.stringify(workerSource)} };`,
+    pluginBuild.onResolve({ filter: /^virtual:(mirror|plugin)-worker$/ }, (args) => ({ path: args.path.slice('virtual:'.length), namespace: 'virtual' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, (args) => ({
+      contents: `module.exports = { default: ${JSON.stringify(workers[args.path])} };`,
       loader: 'js',
     }));
   },

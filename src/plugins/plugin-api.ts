@@ -26,6 +26,8 @@ export interface SessionSnapshot {
   /** Attached clients; `viewing` is true when someone typed or attached in the last minute. */
   clients: number;
   viewing: boolean;
+  /** Muted with `ccmux mute`: notifications about it are not sent. */
+  muted: boolean;
   title: string;
   exit: { code: number | null; signal: string | null } | null;
 }

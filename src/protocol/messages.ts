@@ -42,6 +42,8 @@ export type ServerMessage =
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: WireError }
   | { type: 'attach-end'; reason: DetachReason; session: string; exit?: ExitInfo }
+  /** A notification for the user, to show on the attached terminal as that terminal understands. */
+  | { type: 'notify'; title: string; body: string }
   | { type: 'event'; event: unknown };
 
 export function assertNever(value: never): never {

@@ -62,6 +62,10 @@ export const REQUEST_ARGS = {
   'agent-hook': object({ session: sessionRef, event: record(anything(), 256) }),
   /** Streams daemon events (`event` messages) on this connection until it closes. */
   events: object({ session: optional(sessionRef) }),
+  mute: object({ session: sessionRef, muted: withDefault(boolean(), true) }),
+  /** Shows a notification on every attached terminal (except those attached to `exceptSession`). */
+  notify: object({ title: string({ max: 1024 }), body: withDefault(string({ max: 4096 }), ''), exceptSession: optional(sessionRef) }),
+  plugins: object({}),
 };
 
 export type RequestName = keyof typeof REQUEST_ARGS;
@@ -108,6 +112,7 @@ export interface SessionInfo {
   title: string;
   recording: RecordingInfo;
   agent: AgentInfo;
+  muted: boolean;
 }
 
 export interface AgentInfo {
@@ -176,4 +181,15 @@ export interface RequestResults {
   prune: { removed: { id: string; name: string }[] };
   'agent-hook': { state: string };
   events: { subscribed: true };
+  mute: SessionInfo;
+  notify: { clients: number };
+  plugins: PluginInfo[];
+}
+
+export interface PluginInfo {
+  name: string;
+  source: string;
+  state: 'active' | 'errored' | 'disabled';
+  error: string | null;
+  errors: number;
 }

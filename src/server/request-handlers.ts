@@ -4,7 +4,7 @@ import { keyBytes } from '../keys';
 import type { CcmuxEvent } from '../plugins/plugin-api';
 import { PROTOCOL_VERSION, type ServerMessage } from '../protocol/messages';
 import type { Emitter } from '../util/emitter';
-import type { RequestArgs, RequestName, RequestResults } from '../protocol/requests';
+import { REQUEST_ARGS, type PluginInfo, type RequestArgs, type RequestName, type RequestResults } from '../protocol/requests';
 import type { MirrorHost } from '../mirror/mirror-host';
 import { isPrunable } from '../recording/prune';
 import type { RecordingStore } from '../recording/recording-store';
@@ -27,6 +27,9 @@ export interface DaemonServices {
   /** Stops the daemon after the current response has been sent. */
   shutdown(): void;
   events: Emitter<CcmuxEvent>;
+  /** Shows a notification on attached terminals; returns how many. */
+  notifyClients(title: string, body: string, exceptSession: string | undefined): number;
+  plugins(): PluginInfo[];
 }
 
 /** The connection a request came in on. */
@@ -175,6 +178,19 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     return { subscribed: true };
   },
 
+  mute: (args, _context, { registry }) => {
+    const session = registry.resolveLive(args.session);
+    session.setMuted(args.muted);
+    return session.info();
+  },
+
+  notify: (args, _context, { registry, notifyClients }) => {
+    const except = args.exceptSession === undefined ? undefined : registry.resolve(args.exceptSession).id;
+    return { clients: notifyClients(args.title, args.body, except) };
+  },
+
+  plugins: (_args, _context, services) => services.plugins(),
+
   prune: async (args, _context, { registry }) => {
     const removed: { id: string; name: string }[] = [];
     for (const session of registry.all()) {
@@ -185,3 +201,10 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     return { removed };
   },
 };
+
+/** Validates untrusted arguments and runs the request's handler (for connections and for plugins). */
+export function dispatchRequest(command: RequestName, rawArgs: unknown, context: RequestContext, services: DaemonServices): Promise<unknown> {
+  const args = REQUEST_ARGS[command].parse(rawArgs ?? {}, command);
+  const handler = HANDLERS[command] as (args: unknown, context: RequestContext, services: DaemonServices) => unknown;
+  return Promise.resolve(handler(args, context, services));
+}

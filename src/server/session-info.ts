@@ -34,6 +34,7 @@ export function describeSession(meta: StoredSession, recordingError: string | un
       error: meta.state === 'running' ? (recordingError ?? null) : null,
       imported: Boolean(meta.imported),
     },
+    muted: Boolean(meta.muted),
     agent: live?.agent ?? {
       state: meta.state === 'lost' ? 'lost' : 'exited',
       since: meta.exitedAt ?? meta.lastOutputAt ?? meta.createdAt,

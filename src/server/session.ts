@@ -218,6 +218,7 @@ export class Session {
       agent: { state, since, reason, source, waitingFor, agent },
       clients: this.clients.size,
       viewing: this.viewing,
+      muted: Boolean(this.meta.muted),
       title: this.meta.title,
       exit: this.meta.exit,
     };
@@ -410,6 +411,11 @@ export class Session {
     this.lastInputAt = Date.now();
     this.pty.write(bytes);
     return bytes.length;
+  }
+
+  setMuted(muted: boolean): void {
+    this.meta.muted = muted;
+    this.recorder.saveMeta();
   }
 
   /** Adds a marker to the timeline (replay can jump to it). */

@@ -31,6 +31,8 @@ export interface StoredSession {
   title: string;
   /** True for a recording brought in with `ccmux import`. */
   imported?: boolean;
+  /** Notifications about this session are muted (`ccmux mute`). */
+  muted?: boolean;
 }
 
 export interface Keyed<T> {

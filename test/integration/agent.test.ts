@@ -88,14 +88,16 @@ describe('agent state', () => {
 
   it('streams events for scripts: state changes, notifications, exit', async () => {
     home = new CcmuxHome();
-    await home.newSession(['sleep', '600'], ['-s', 'warmup']);
+    await home.newSession(['sleep', '600'], ['-s', 'first']);
     const { file, args } = ccmuxCommand();
     const stream = spawn(file, [...args, 'events', '--json'], { env: home.env });
     home.track(stream.pid);
     let text = '';
     stream.stdout.on('data', (chunk) => (text += chunk));
     const events = () => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; session: { name: string }; to?: string; body?: string });
-    await waitUntil('the stream to be live', async () => (await home.json<{ clients: unknown[] }>(['status'])) && true);
+    // The stream is live once it reports a session created after it started.
+    await home.newSession(['sleep', '600'], ['-s', 'warmup']);
+    await waitUntil('the stream to be live', () => events().some((event) => event.type === 'session-created' && event.session.name === 'warmup'));
     await home.newSession(['sh', '-c', 'printf "\\033]9;build finished\\007"; sleep 0.5; exit 2'], ['-s', 'notifier']);
     await waitUntil('the exit event', () => events().some((event) => event.type === 'session-exited' && event.session.name === 'notifier'), {
       detail: () => text,

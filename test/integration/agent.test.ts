@@ -96,8 +96,11 @@ describe('agent state', () => {
     stream.stdout.on('data', (chunk) => (text += chunk));
     const events = () => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; session: { name: string }; to?: string; body?: string });
     // The stream is live once it reports a session created after it started.
-    await home.newSession(['sleep', '600'], ['-s', 'warmup']);
-    await waitUntil('the stream to be live', () => events().some((event) => event.type === 'session-created' && event.session.name === 'warmup'));
+    let probes = 0;
+    await waitUntil('the stream to be live', async () => {
+      await home.newSession(['true'], ['-s', `probe${++probes}`]);
+      return events().some((event) => event.type === 'session-created' && event.session.name.startsWith('probe'));
+    });
     await home.newSession(['sh', '-c', 'printf "\\033]9;build finished\\007"; sleep 0.5; exit 2'], ['-s', 'notifier']);
     await waitUntil('the exit event', () => events().some((event) => event.type === 'session-exited' && event.session.name === 'notifier'), {
       detail: () => text,

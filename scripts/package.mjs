@@ -52,6 +52,7 @@ if (!existsSync(`${archive}.ok`) || !existsSync(`${extracted}.ok`)) {
 // its own: the bundle as `bin`, no dependencies, and the `pkg` section of ours (asset paths rebased).
 // It then follows only the bundle's require()s of the native packages, plus the listed assets.
 const project = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+if (!existsSync(join(root, project.bin.ccmux))) throw new Error(`${project.bin.ccmux} is missing: run scripts/build.mjs (make build) first`);
 const stage = join(root, 'dist', 'pkg');
 mkdirSync(stage, { recursive: true });
 const forTarget = (pattern) => pattern.replaceAll('linux-x64', options.target);

@@ -13,13 +13,14 @@ import { waitUntil } from '../helpers/wait-until';
 
 const BUILT = process.env.CCMUX_BIN ?? path.join(ROOT, 'dist', 'ccmux');
 /** What the sessions and the tests need from the system; deliberately no node. */
-const TOOLS = ['bash', 'sh', 'cat', 'sleep', 'env', 'stty', 'printf', 'true'];
+const TOOLS = ['bash', 'sh', 'sleep'];
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 let sandbox: string;
 let binary: string;
 let toolsDir: string;
-let home: CcmuxHome;
+/** The home of the running test, cleaned up (daemon killed by pid) after it. */
+let current: CcmuxHome | undefined;
 const terminals: TestTerminal[] = [];
 
 function which(tool: string): string {
@@ -49,23 +50,19 @@ afterAll(() => {
   fs.rmSync(sandbox, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  for (const terminal of terminals.splice(0)) await terminal.dispose();
-  await home.cleanup();
-});
-
 /** A CcmuxHome whose commands run the copied binary with nothing but the clean environment. */
 function cleanHome(extra: Record<string, string> = {}): CcmuxHome {
   process.env.CCMUX_BIN = binary;
-  home = new CcmuxHome();
-  const userHome = path.join(home.dir, 'user');
+  const created = new CcmuxHome();
+  const userHome = path.join(created.dir, 'user');
   fs.mkdirSync(userHome);
-  for (const key of Object.keys(home.env)) delete home.env[key];
-  Object.assign(home.env, { PATH: toolsDir, HOME: userHome, TERM: 'xterm-256color', CCMUX_HOME: home.dir, ...extra });
-  return home;
+  for (const key of Object.keys(created.env)) delete created.env[key];
+  Object.assign(created.env, { PATH: toolsDir, HOME: userHome, TERM: 'xterm-256color', CCMUX_HOME: created.dir, ...extra });
+  current = created;
+  return created;
 }
 
-function attachTerminal(args: string[], env: Record<string, string> = {}): TestTerminal {
+function attachTerminal(home: CcmuxHome, args: string[], env: Record<string, string> = {}): TestTerminal {
   const terminal = new TestTerminal(binary, ['attach', ...args], { cols: 80, rows: 24, env: { ...home.env, ...env }, cwd: sandbox });
   terminals.push(terminal);
   return terminal;
@@ -85,14 +82,20 @@ interface SessionJson {
 const shell = ['bash', '--norc', '--noprofile'];
 
 describe('the single binary', () => {
+  afterEach(async () => {
+    for (const terminal of terminals.splice(0)) await terminal.dispose();
+    await current?.cleanup();
+    current = undefined;
+  });
+
   it('runs with no node on PATH and prints its version', async () => {
-    cleanHome();
+    const home = cleanHome();
     expect(spawnSync('sh', ['-c', 'command -v node'], { env: home.env }).status).not.toBe(0);
     expect((await home.ok(['--version'])).trim()).toBe(VERSION);
   });
 
   it('new -d starts the daemon by re-executing itself; send, peek, ls --json and kill work', async () => {
-    cleanHome();
+    const home = cleanHome();
     const name = await home.newSession(shell, ['-s', 'e2e']);
     expect(name).toBe('e2e');
     const daemon = home.daemonPid()!;
@@ -112,10 +115,10 @@ describe('the single binary', () => {
   });
 
   it('attaches through a PTY, shows the screen, and detaches on C-b d leaving the session running', async () => {
-    cleanHome();
+    const home = cleanHome();
     await home.newSession(['bash', '-c', 'echo ATTACH-ME; exec sleep 600'], ['-s', 'watched']);
     await home.waitForScreen('watched', (s) => s.includes('ATTACH-ME'), 'the session output');
-    const terminal = attachTerminal(['watched']);
+    const terminal = attachTerminal(home, ['watched']);
     await terminal.waitForScreen((s) => s.includes('ATTACH-ME'), 'the attached screen');
     terminal.write('\x02d');
     expect((await terminal.exited).exitCode).toBe(0);
@@ -125,7 +128,7 @@ describe('the single binary', () => {
   });
 
   it('kill-server stops the daemon and its sessions', async () => {
-    cleanHome();
+    const home = cleanHome();
     await home.newSession(['sleep', '600'], ['-s', 'doomed']);
     const daemon = home.daemonPid()!;
     const [session] = await home.json<SessionJson[]>(['ls']);
@@ -136,7 +139,7 @@ describe('the single binary', () => {
   });
 
   it('loads lmdb and its natives (CCMUX_SELFTEST=lmdb), unpacked under ~/.cache/pkg', async () => {
-    cleanHome();
+    const home = cleanHome();
     const result = await home.run([], { env: { CCMUX_SELFTEST: 'lmdb' } });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ lmdb: 'ok', msgpackrNative: true });
@@ -150,7 +153,7 @@ describe('the single binary', () => {
     // directory, the client commands another, which must stay empty.
     const daemonCache = path.join(os.tmpdir(), `ccmux-e2e-daemon-cache-${process.pid}`);
     const clientCache = path.join(os.tmpdir(), `ccmux-e2e-client-cache-${process.pid}`);
-    cleanHome({ PKG_NATIVE_CACHE_PATH: daemonCache });
+    const home = cleanHome({ PKG_NATIVE_CACHE_PATH: daemonCache });
     try {
       await home.newSession(shell, ['-s', 'lean']);
       expect(filesUnder(daemonCache)).toContainEqual(expect.stringMatching(/node-pty-prebuilt-multiarch\/prebuilds\/linux-x64\/node\.abi137\.node$/));
@@ -160,7 +163,7 @@ describe('the single binary', () => {
       await home.ok(['send', 'lean', 'echo LEAN-$((1+1))'], client);
       await waitUntil('the sent command to run', async () => (await home.ok(['peek', 'lean'], client)).includes('LEAN-2'));
       await home.ok(['status'], client);
-      const terminal = attachTerminal(['lean'], client.env);
+      const terminal = attachTerminal(home, ['lean'], client.env);
       await terminal.waitForScreen((s) => s.includes('LEAN-2'), 'the attached screen');
       terminal.write('\x02d');
       await terminal.exited;
@@ -172,7 +175,7 @@ describe('the single binary', () => {
   });
 
   it('explains in one line when natives cannot be unpacked, and PKG_NATIVE_CACHE_PATH fixes it', async () => {
-    cleanHome();
+    const home = cleanHome();
     const notADirectory = path.join(home.dir, 'a-file');
     fs.writeFileSync(notADirectory, '');
     const failed = await home.run(['new', '-d', '--', 'sleep', '600'], { env: { PKG_NATIVE_CACHE_PATH: notADirectory } });
@@ -189,7 +192,7 @@ describe('the single binary', () => {
   // A read-only or full filesystem needs a mount: done in a user+mount namespace where the kernel allows it.
   const canMount = spawnSync('unshare', ['-rm', 'true']).status === 0 && spawnSync('sh', ['-c', 'command -v mount']).status === 0;
   it.skipIf(!canMount)('reports a read-only, full or noexec native cache in one line', async () => {
-    cleanHome();
+    const home = cleanHome();
     const mountpoint = path.join(home.dir, 'mnt');
     fs.mkdirSync(mountpoint);
     const [unshare, mount] = [which('unshare'), which('mount')];
@@ -220,7 +223,9 @@ describe('make install', () => {
   it('installs the binary as $(PREFIX)/bin/ccmux', () => {
     const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'ccmux-prefix-'));
     try {
-      execFileSync('make', ['--no-print-directory', '-s', 'install', `PREFIX=${prefix}`], { cwd: ROOT, stdio: 'pipe' });
+      // A make of its own: not the jobserver of the `make test` that may be running this.
+      const env = { ...process.env, MAKEFLAGS: '', MFLAGS: '', MAKELEVEL: '' };
+      execFileSync('make', ['--no-print-directory', '-s', 'install', `PREFIX=${prefix}`], { cwd: ROOT, env, stdio: 'pipe' });
       const installed = path.join(prefix, 'bin', 'ccmux');
       expect(fs.statSync(installed).mode & 0o111).toBe(0o111);
       expect(execFileSync(installed, ['--version'], { encoding: 'utf8' }).trim()).toBe(VERSION);

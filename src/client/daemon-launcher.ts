@@ -108,7 +108,7 @@ async function startUnderLock(paths: Paths, deadline: number): Promise<DaemonCon
       if (!isMissingDaemon(error)) throw error;
     }
     if (exited !== undefined) {
-      throw new CcmuxError('unavailable', `the daemon exited at start (status ${exited}): ${lastLogLine(paths.log)}`);
+      throw new CcmuxError('unavailable', `the daemon could not start: ${lastLogLine(paths.log)}`);
     }
     await delay(5);
   }
@@ -118,7 +118,8 @@ async function startUnderLock(paths: Paths, deadline: number): Promise<DaemonCon
 function lastLogLine(logPath: string): string {
   try {
     const lines = fs.readFileSync(logPath, 'utf8').trimEnd().split('\n');
-    return lines[lines.length - 1] ?? '(empty log)';
+    // Without the log's timestamp and level: the reason is what the user needs.
+    return (lines[lines.length - 1] ?? '(empty log)').replace(/^\S+ (info|warn|error) /, '');
   } catch {
     return `(no log at ${logPath})`;
   }

@@ -1,7 +1,7 @@
 // The user's config file: loaded, validated with errors that name the bad key, merged over defaults.
 import * as fs from 'node:fs';
 import { CcmuxError } from './errors';
-import { Infer, ValidationError, anything, array, boolean, integer, object, optional, record, string, withDefault, type Validator } from './protocol/schema';
+import { Infer, ValidationError, anything, array, boolean, integer, number, object, optional, record, string, withDefault, type Validator } from './protocol/schema';
 import { prefixByte } from './keys';
 
 /** A command, or a list of commands. */
@@ -52,6 +52,8 @@ export const CONFIG_SCHEMA = object({
   plugins: withDefault(record(record(anything(), 256), 256), {}),
   /** Bundled plugins to switch off (`notify`, `shell-hooks`). */
   disabledPlugins: withDefault(array(string({ min: 1 }), 64), []),
+  /** A plugin handler still running after this long is stopped and the plugin switched off. */
+  pluginHangSeconds: withDefault(number(1, 3600), 15),
 });
 
 export type Config = Infer<typeof CONFIG_SCHEMA>;

@@ -74,6 +74,8 @@ class Notifier {
   private readonly settings: Settings;
   private readonly lastSent = new Map<string, number>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Sessions whose agent said it is working (a turn is in progress, not just output at start-up). */
+  private readonly turns = new Set<string>();
   private readonly desktop: boolean;
 
   constructor(private readonly context: PluginContext) {
@@ -89,10 +91,11 @@ class Notifier {
     switch (event.type) {
       case 'agent-state-changed':
         clearTimeout(this.graceTimers.get(event.session.id));
+        if (event.to === 'working' && event.source !== 'output') this.turns.add(event.session.id);
         if (event.to === 'needs-input') {
           const what = event.waitingFor === 'permission' ? 'asks for permission' : event.waitingFor === 'question' ? 'asks a question' : 'needs you';
           void this.send({ kind: 'needs-input', session: event.session, title: `${event.session.name} ${what}`, body: event.reason });
-        } else if (event.to === 'idle' && event.from === 'working') {
+        } else if (event.to === 'idle' && event.from === 'working' && this.turns.delete(event.session.id)) {
           // Done only if it stays idle a moment: agents pause between steps.
           this.graceTimers.set(
             event.session.id,

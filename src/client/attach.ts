@@ -2,6 +2,7 @@
 import { CcmuxError, EXIT } from '../errors';
 import type { ServerMessage } from '../protocol/messages';
 import type { DaemonConnection } from './connection';
+import { notificationSequence } from './notification-sequence';
 import { PrefixKeys } from './prefix-keys';
 import { TerminalModes } from './terminal-modes';
 
@@ -72,6 +73,7 @@ export async function attach(connection: DaemonConnection, options: AttachOption
     output: onOutput,
     message: (message) => {
       if (message.type === 'attach-end') finish(endMessage(message), EXIT.ok);
+      else if (message.type === 'notify' && !finished) stdout.write(notificationSequence(message.title, message.body));
     },
     close: () => finish('[lost server]', EXIT.failure),
   });

@@ -8,8 +8,11 @@ import { killCommand } from './kill';
 import { killServerCommand } from './kill-server';
 import { lsCommand } from './ls';
 import { markCommand } from './mark';
+import { muteCommandSpec, unmuteCommandSpec } from './mute';
+import { notifyCommand } from './notify';
 import { newCommand } from './new';
 import { peekCommand } from './peek';
+import { pluginsCommand } from './plugins';
 import { pruneCommand } from './prune';
 import { renameCommand } from './rename';
 import { resizeCommand } from './resize';
@@ -30,15 +33,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   resizeCommand,
   rmCommand,
   respawnCommand,
+  muteCommandSpec,
+  unmuteCommandSpec,
   sendCommand,
   peekCommand,
   waitCommand,
   hasCommand,
   eventsCommand,
+  notifyCommand,
   searchCommand,
   markCommand,
   pruneCommand,
   statusCommand,
+  pluginsCommand,
   killServerCommand,
   serverCommand,
   hookCommand,

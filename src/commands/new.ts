@@ -15,11 +15,21 @@ function parseEnv(pairs: string[]): Record<string, string> {
   return env;
 }
 
+function restartPolicy(value: string | undefined): 'no' | 'on-failure' | 'always' {
+  if (value === undefined || value === 'no' || value === 'on-failure' || value === 'always') return value ?? 'no';
+  throw new CcmuxError('usage', `--restart expects on-failure or always, got "${value}"`);
+}
+
 export const newCommand: CommandSpec = {
   name: 'new',
   summary: 'start a session; attach to it unless -d',
   group: 'Sessions',
-  examples: ['ccmux new', 'ccmux new -d -s build -- make -j8', 'ccmux new -d -c ~/src/app -e DEBUG=1 -- claude'],
+  examples: [
+    'ccmux new',
+    'ccmux new -d -s build -- make -j8',
+    'ccmux new -d -c ~/src/app -e DEBUG=1 -- claude',
+    'ccmux new -d -s api --restart on-failure -- npm run dev',
+  ],
   options: [
     { flags: '-d, --detached', description: 'start in the background and print the session name' },
     { flags: '-s, --name <name>', description: 'session name (default: the program name, made unique)' },
@@ -27,6 +37,8 @@ export const newCommand: CommandSpec = {
     { flags: '-x <cols>', description: 'width in columns (default: this terminal, or 80)' },
     { flags: '-y <rows>', description: 'height in rows (default: this terminal, or 24)' },
     { flags: '-e, --env <KEY=VALUE>', description: 'set an environment variable (repeatable)', repeatable: true },
+    { flags: '--restart <policy>', description: 'restart the program when it dies: on-failure (non-zero exit or signal) or always' },
+    { flags: '--max-restarts <n>', description: 'give up after this many restarts (default 5)' },
     JSON_OPTION,
   ],
   async run(context) {
@@ -43,6 +55,8 @@ export const newCommand: CommandSpec = {
         cols: integerOption(context, 'x') ?? (interactive ? process.stdout.columns : 80),
         rows: integerOption(context, 'y') ?? (interactive ? process.stdout.rows : 24),
         env: { ...(process.env as Record<string, string>), ...parseEnv(listOption(context, 'env')) },
+        restart: restartPolicy(stringOption(context, 'restart')),
+        maxRestarts: integerOption(context, 'maxRestarts', 0, 1_000_000),
       });
       if (detached) {
         if (context.options.json) printJson(context, session);

@@ -14,7 +14,8 @@ export function integerOption(context: CommandContext, name: string, min = 1, ma
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new CcmuxError('usage', `${name.length === 1 ? '-' : '--'}${name} expects a whole number from ${min} to ${max}, got "${text}"`);
+    const flag = name.length === 1 ? `-${name}` : `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    throw new CcmuxError('usage', `${flag} expects a whole number from ${min} to ${max}, got "${text}"`);
   }
   return value;
 }

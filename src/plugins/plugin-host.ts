@@ -10,8 +10,6 @@ import type { Disposable } from '../util/emitter';
 import type { CcmuxEvent, SessionSnapshot } from './plugin-api';
 import type { FromPlugins, PluginSpec, PluginStatus, ToPlugins } from './plugin-protocol';
 
-/** A handler running longer than this blocks the plugin thread: the thread is restarted without it. */
-const HANG_MS = 15_000;
 
 export interface PluginHostOptions {
   /** User plugins directory (`$XDG_CONFIG_HOME/ccmux/plugins`). */
@@ -20,6 +18,8 @@ export interface PluginHostOptions {
   config: Record<string, Record<string, unknown>>;
   /** Bundled plugins switched off in the config. */
   disabled: string[];
+  /** A handler running longer than this blocks the plugin thread: the thread is restarted without it. */
+  hangMs: number;
   sessions(): SessionSnapshot[];
   /** Runs a command (request name and arguments) on behalf of a plugin. */
   run(command: string, args: Record<string, unknown>): Promise<unknown>;
@@ -36,7 +36,8 @@ export class PluginHost {
   private worker: Worker | undefined;
   private statuses: PluginStatus[] = [];
   private readonly hung = new Map<string, string>();
-  private busy: { plugin: string; what: string; since: number } | undefined;
+  private busy: { plugin: string; what: string } | undefined;
+  private lastAlive = Date.now();
   private readonly watchdog: NodeJS.Timeout;
   private subscription: Disposable | undefined;
   private stopping = false;
@@ -45,7 +46,7 @@ export class PluginHost {
     private readonly options: PluginHostOptions,
     private readonly log: Logger,
   ) {
-    this.watchdog = setInterval(() => this.checkHang(), 1000);
+    this.watchdog = setInterval(() => this.checkHang(), Math.min(1000, options.hangMs / 4));
     this.watchdog.unref();
   }
 
@@ -67,6 +68,7 @@ export class PluginHost {
   }
 
   start(): void {
+    this.lastAlive = Date.now();
     const worker = new Worker(workerSource(), { eval: true });
     this.worker = worker;
     worker.unref();
@@ -94,10 +96,11 @@ export class PluginHost {
   }
 
   private checkHang(): void {
-    if (!this.busy || Date.now() - this.busy.since < HANG_MS) return;
+    // Busy alone is fine (a handler may await I/O); busy with the thread silent is a blocked thread.
+    if (!this.busy || Date.now() - this.lastAlive < this.options.hangMs) return;
     const { plugin, what } = this.busy;
     this.log.error(`plugin ${plugin} hangs in ${what}; restarting the plugin thread without it`);
-    this.hung.set(plugin, `${what} never returned (stopped after ${HANG_MS / 1000} s)`);
+    this.hung.set(plugin, `${what} never returned (stopped after ${this.options.hangMs / 1000} s)`);
     this.restart();
   }
 
@@ -116,7 +119,10 @@ export class PluginHost {
         this.statuses = message.plugins;
         return;
       case 'busy':
-        this.busy = { plugin: message.plugin, what: message.what, since: Date.now() };
+        this.busy = { plugin: message.plugin, what: message.what };
+        return;
+      case 'alive':
+        this.lastAlive = Date.now();
         return;
       case 'idle':
         this.busy = undefined;

@@ -32,4 +32,6 @@ export type FromPlugins =
   /** A plugin's handler started / finished: the main thread's watchdog catches one that never returns. */
   | { op: 'busy'; plugin: string; what: string }
   | { op: 'idle' }
+  /** Sent on a timer: it stops when a plugin blocks the thread (a synchronous hang). */
+  | { op: 'alive' }
   | { op: 'stopped' };

@@ -137,6 +137,10 @@ async function stop(): Promise<void> {
   post({ op: 'stopped' });
 }
 
+/** How often the thread says it is alive; a plugin stuck in a loop stops this. */
+const HEARTBEAT_MS = 250;
+setInterval(() => post({ op: 'alive' }), HEARTBEAT_MS).unref();
+
 // Events are delivered one at a time, in order.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: ToPlugins) => {

@@ -20,6 +20,9 @@ export const REQUEST_ARGS = {
     cols,
     rows,
     env: withDefault(record(string({ max: 64 * 1024 }), 1024), {}),
+    /** Restart the program when it dies (`on-failure`: non-zero exit or a signal), with backoff. */
+    restart: withDefault(oneOf(['no', 'on-failure', 'always'] as const), 'no'),
+    maxRestarts: withDefault(integer(0, 1_000_000), 5),
   }),
   attach: object({
     session: optional(sessionRef),

@@ -57,6 +57,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
       dir: path.join(paths.configDir, 'plugins'),
       config: { ...config.plugins, 'shell-hooks': config.hooks },
       disabled: config.disabledPlugins,
+      hangMs: config.pluginHangSeconds * 1000,
       sessions: () => registry.live().map((session) => session.snapshot()),
       run: (command, args) => runForPlugin(command, args, services),
       subscribe: (listener) => events.on(listener),
@@ -104,6 +105,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
   const stop = (why: string): Promise<void> => {
     stopping ??= (async () => {
       log.info(`stopping (${why})`);
+      registry.stopping = true;
       // Let the response to kill-server leave before the sockets close.
       await new Promise((resolve) => setImmediate(resolve));
       const live = registry.live();

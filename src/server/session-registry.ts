@@ -54,11 +54,18 @@ export interface NewSession {
   env: Record<string, string>;
   cols: number;
   rows: number;
+  restart?: 'no' | 'on-failure' | 'always';
+  maxRestarts?: number;
 }
+
+/** First restart after 1 s, doubling up to this. */
+const MAX_RESTART_DELAY_MS = 30_000;
 
 export class SessionRegistry {
   private readonly sessions = new Map<string, AnySession>();
   readonly onCreated = new Emitter<Session>();
+  /** Set while the daemon stops: sessions ending then are not restarted. */
+  stopping = false;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -90,6 +97,7 @@ export class SessionRegistry {
       storedBytes: 0,
       trimmedBytes: 0,
       title: '',
+      ...(spec.restart && spec.restart !== 'no' ? { restart: { policy: spec.restart, max: spec.maxRestarts ?? 5, count: 0 } } : {}),
     };
     return this.start(meta, spec.env, 0);
   }
@@ -110,9 +118,26 @@ export class SessionRegistry {
     session = new Session(meta, env, recorder, this.deps);
     this.sessions.set(meta.id, session);
     this.recording.live.set(meta.id, meta);
-    session.onExit.on(() => void session!.finished.then(() => this.recording.live.delete(meta.id)));
+    session.onExit.on((exit) => {
+      void session!.finished.then(() => this.recording.live.delete(meta.id));
+      this.maybeRestart(session!, exit, env);
+    });
     this.onCreated.fire(session);
     return session;
+  }
+
+  /** Applies the session's restart policy after its program ended. */
+  private maybeRestart(session: Session, exit: { code: number | null; signal: string | null }, env: Record<string, string>): void {
+    const restart = session.meta.restart;
+    if (!restart || this.stopping || session.killedOnPurpose || restart.count >= restart.max) return;
+    if (restart.policy === 'on-failure' && exit.code === 0 && !exit.signal) return;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** restart.count);
+    restart.count++;
+    setTimeout(() => {
+      // Removed, respawned or replaced meanwhile: nothing to do.
+      if (this.stopping || this.sessions.get(session.id) !== session) return;
+      this.respawn(session, env).catch(() => undefined);
+    }, delay).unref();
   }
 
   private freeName(base: string): string {

@@ -74,6 +74,8 @@ export class Session {
   private readonly notifications = new NotificationParser();
   private screenTimer: NodeJS.Timeout | undefined;
   private lastInputAt = 0;
+  /** Ended by `ccmux kill` (or the daemon stopping): a restart policy does not apply. */
+  killedOnPurpose = false;
 
   /** Starts `meta.command` in `meta.cwd`; `meta` is shared with the recorder and is the session's truth. */
   constructor(
@@ -431,6 +433,7 @@ export class Session {
   /** Sends `signal`; without one, hangs up and escalates to SIGTERM and SIGKILL until the program is gone. */
   kill(signal?: NodeJS.Signals): Promise<void> {
     if (!this.isRunning) return Promise.resolve();
+    if (!signal || signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGHUP') this.killedOnPurpose = true;
     if (signal) {
       this.pty.kill(signal);
       return Promise.resolve();

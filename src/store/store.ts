@@ -34,6 +34,8 @@ export interface StoredSession {
   imported?: boolean;
   /** Notifications about this session are muted (`ccmux mute`). */
   muted?: boolean;
+  /** Restart policy (`new --restart`) and how many restarts it has used. */
+  restart?: { policy: 'on-failure' | 'always'; max: number; count: number };
 }
 
 export interface Keyed<T> {

@@ -74,7 +74,7 @@ describe('plugins', () => {
     // Sessions never noticed: typing and output still work, and the other plugins run again.
     await home.ok(['send', 'shell', 'echo still-$((40+2))']);
     await home.waitForScreen('shell', (s) => s.includes('still-42'), 'the session to answer');
-    await home.newSession(['true'], ['-s', 'after']);
+    await home.newSession(['sleep', '600'], ['-s', 'after']);
     await waitUntil('the marker plugin to work after the restart', () => timeline('after').some((event) => event.label === 'seen by marker'));
     expect(fs.readFileSync(home.log, 'utf8')).toContain('plugin hanger hangs in on marker; restarting the plugin thread without it');
   });

@@ -13,7 +13,7 @@ NODE := $(TOOLCHAIN)/node_modules/$(NODE_PACKAGE)/bin/node
 NPM ?= npm
 BUNDLE := dist/bundle/ccmux.cjs
 
-.PHONY: all deps build typecheck test run clean
+.PHONY: all deps deps-asciinema build typecheck test run clean
 
 all: build
 
@@ -30,6 +30,13 @@ node_modules/.installed: package.json package-lock.json
 
 deps: $(NODE) node_modules/.installed
 
+## The real asciinema CLI (Debian package): the tests check exports with it and import its recordings.
+deps-asciinema:
+	@command -v asciinema >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y asciinema; \
+	}
+
 build: deps
 	$(NODE) scripts/build.mjs
 
@@ -37,7 +44,7 @@ typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc --noEmit -p .
 
 ## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end.
-test: deps typecheck
+test: deps typecheck deps-asciinema
 	$(NODE) node_modules/vitest/vitest.mjs run
 
 ## Build, start a shell session and attach to it (C-b d detaches).

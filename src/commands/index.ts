@@ -1,6 +1,7 @@
 // The command table: every CLI command, in help order. Parsing, help and the daemon's vocabulary follow it.
 import { attachCommand } from './attach';
 import type { CommandSpec } from './command';
+import { exportCommand } from './export';
 import { hasCommand } from './has';
 import { killCommand } from './kill';
 import { killServerCommand } from './kill-server';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   hasCommand,
   searchCommand,
   markCommand,
+  exportCommand,
   pruneCommand,
   statusCommand,
   killServerCommand,

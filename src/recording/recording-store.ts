@@ -39,7 +39,7 @@ export class RecordingStore {
       if (session.state !== 'running') continue;
       log.warn(`session ${session.name} (${session.id}) was running when the daemon stopped; marking it lost`);
       const seq = store.lastEventSeq(session.id) + 1;
-      await store.putEvent(session.id, seq, JSON.stringify({ t: (session.lastOutputAt ?? session.createdAt) - session.createdAt, type: 'lost' }));
+      await store.putEvent(session.id, seq, JSON.stringify({ t: lastKnownTime(store, session, seq), type: 'lost' }));
       await store.putSession({ ...session, state: 'lost', pid: null });
     }
     recording.retentionTimer = setInterval(() => void recording.enforceRetention(), RETENTION_INTERVAL_MS);
@@ -104,4 +104,12 @@ export class RecordingStore {
     clearInterval(this.retentionTimer);
     await this.store.close();
   }
+}
+
+/** The session time of the last thing recorded (output or event): a `lost` event comes after all of it. */
+function lastKnownTime(store: Store, session: StoredSession, nextSeq: number): number {
+  const record = store.lastOutputRecord(session.id);
+  let time = Math.max((session.lastOutputAt ?? session.createdAt) - session.createdAt, record ? peekOutputRecord(record.value).endTime : 0);
+  for (const { value } of store.events(session.id, nextSeq - 1)) time = Math.max(time, (JSON.parse(value) as { t: number }).t);
+  return Math.round(time * 1000) / 1000;
 }

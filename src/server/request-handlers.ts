@@ -127,6 +127,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     const session = registry.resolve(args.session);
     if (!(session instanceof Session)) return { outcome: args.until === 'exit' ? 'met' : 'gone', session: session.info() };
     const outcome = await waitFor(session, args, context.closed);
+    // "Exited" includes "recorded": an export right after `wait --until exit` sees every byte.
+    if (outcome === 'met' && args.until === 'exit') await session.finished;
     return { outcome, session: session.info() };
   },
 

@@ -41,6 +41,8 @@ describe('daemon', () => {
   it('replaces a stale socket left by a daemon that died', async () => {
     home = new CcmuxHome();
     await home.newSession(['sleep', '600'], ['-s', 'first']);
+    // Once its metadata is in the store, the session outlives the daemon's crash as `lost`.
+    await waitUntil('the session to be in the store', async () => (await home.run(['export', 'first', '--format', 'jsonl'])).code === 0);
     const pid = home.daemonPid()!;
     process.kill(pid, 'SIGKILL');
     await waitUntil('the daemon to die', () => !alive(pid));
@@ -48,8 +50,11 @@ describe('daemon', () => {
     await home.newSession(['sleep', '600'], ['-s', 'second']);
     expect(home.daemonPid()).not.toBe(pid);
     expect(fs.readFileSync(home.log, 'utf8')).toContain('removing stale socket');
-    const sessions = await home.json<{ name: string }[]>(['ls']);
-    expect(sessions.map((s) => s.name)).toEqual(['second']);
+    const sessions = await home.json<{ name: string; state: string }[]>(['ls']);
+    expect(sessions.map((s) => [s.name, s.state])).toEqual([
+      ['first', 'lost'],
+      ['second', 'running'],
+    ]);
   });
 
   it('kill-server ends the sessions and the daemon; then status reports none (exit 3)', async () => {

@@ -3,6 +3,7 @@ import { attachCommand } from './attach';
 import type { CommandSpec } from './command';
 import { exportCommand } from './export';
 import { hasCommand } from './has';
+import { importCommand } from './import';
 import { killCommand } from './kill';
 import { killServerCommand } from './kill-server';
 import { lsCommand } from './ls';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   searchCommand,
   markCommand,
   exportCommand,
+  importCommand,
   pruneCommand,
   statusCommand,
   killServerCommand,

@@ -1,9 +1,11 @@
 // The daemon's side of every request: one handler per command name, checked exhaustive by the type system.
+import * as path from 'node:path';
 import { CcmuxError } from '../errors';
 import { keyBytes } from '../keys';
 import { PROTOCOL_VERSION } from '../protocol/messages';
 import type { RequestArgs, RequestName, RequestResults } from '../protocol/requests';
 import type { MirrorHost } from '../mirror/mirror-host';
+import { importCast } from '../recording/import-cast';
 import { isPrunable } from '../recording/prune';
 import type { RecordingStore } from '../recording/recording-store';
 import { storedScreen } from '../recording/stored-screen';
@@ -147,6 +149,18 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   },
 
   respawn: async (args, _context, { registry }) => (await registry.respawn(registry.resolve(args.session), args.env)).info(),
+
+  import: async (args, _context, { registry, recording }) => {
+    if (!path.isAbsolute(args.file)) throw new CcmuxError('bad-request', `import: ${args.file} is not an absolute path`);
+    const meta = await importCast(recording.store, { file: args.file, cwd: args.cwd, identity: (base) => registry.identity(args.name, base) });
+    try {
+      return registry.addRecorded(meta).info();
+    } catch (error) {
+      // The name was taken while the file was being read.
+      await recording.store.deleteSession(meta.id);
+      throw error;
+    }
+  },
 
   prune: async (args, _context, { registry }) => {
     const removed: { id: string; name: string }[] = [];

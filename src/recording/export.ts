@@ -6,7 +6,7 @@ import { decodeLineBlock, decodeOutputRecord } from '../store/record-format';
 import type { Store, StoredSession } from '../store/store';
 import { commandLine } from '../commands/format';
 import { CastWriter, type CastVersion } from './cast-writer';
-import { outputChunks, type OutputChunk, type RecordedEvent } from './timeline';
+import { outputChunks, roundMicros, type OutputChunk, type RecordedEvent } from './timeline';
 
 export const EXPORT_FORMATS = ['cast', 'cast-v2', 'jsonl', 'txt', 'raw'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -25,7 +25,9 @@ function* mergedTimeline(store: Store, id: string): Iterable<TimelineItem> {
   const events = storedEvents(store, id)[Symbol.iterator]();
   let next = events.next();
   for (const chunk of outputChunks(store, id)) {
-    for (; !next.done && next.value.event.t < chunk.time; next = events.next()) yield next.value;
+    // Compared at the events' precision (µs): an event stored at a read's rounded time ties with it.
+    const time = roundMicros(chunk.time);
+    for (; !next.done && next.value.event.t < time; next = events.next()) yield next.value;
     yield { chunk };
   }
   for (; !next.done; next = events.next()) yield next.value;
@@ -125,7 +127,7 @@ function* jsonlExport(store: Store, meta: StoredSession, progress: ExportProgres
   for (const item of mergedTimeline(store, meta.id)) {
     if (item.chunk) {
       const { chunk } = item;
-      const t = Math.round(chunk.time * 1000) / 1000;
+      const t = roundMicros(chunk.time);
       yield `${JSON.stringify({ t, type: 'output', offset: chunk.offset, data: chunk.data.toString('base64') })}\n`;
       progress(chunk.offset + chunk.data.length);
     } else {

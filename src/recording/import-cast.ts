@@ -9,6 +9,7 @@ import { nameFrom } from '../session-ref';
 import { openCast, parseResize, type CastEvent, type CastHeader } from './cast-reader';
 import { LineRenderer } from './line-renderer';
 import { RECORD_BYTES } from './recorder';
+import { roundMicros } from './timeline';
 
 /** Text-index blocks stay small, like the live ones (see session-feed.ts). */
 const BLOCK_LINES = 4000;
@@ -147,7 +148,7 @@ class ImportWriter {
   }
 
   private event(time: number, event: { type: string } & Record<string, unknown>): void {
-    this.track(this.store.putEvent(this.id, this.eventSeq++, JSON.stringify({ t: Math.round(time * 1000) / 1000, ...event })));
+    this.track(this.store.putEvent(this.id, this.eventSeq++, JSON.stringify({ t: roundMicros(time), ...event })));
   }
 
   private output(data: Buffer, time: number): void {

@@ -5,6 +5,7 @@ import { describeError } from '../errors';
 import type { Logger } from '../server/logger';
 import { peekOutputRecord } from '../store/record-format';
 import { Store, type StoredSession } from '../store/store';
+import { roundMicros } from './timeline';
 
 /** After a failed write, writes are dropped for this long before they are tried again. */
 const RETRY_MS = 5000;
@@ -111,5 +112,5 @@ function lastKnownTime(store: Store, session: StoredSession, nextSeq: number): n
   const record = store.lastOutputRecord(session.id);
   let time = Math.max((session.lastOutputAt ?? session.createdAt) - session.createdAt, record ? peekOutputRecord(record.value).endTime : 0);
   for (const { value } of store.events(session.id, nextSeq - 1)) time = Math.max(time, (JSON.parse(value) as { t: number }).t);
-  return Math.round(time * 1000) / 1000;
+  return roundMicros(time);
 }

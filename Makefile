@@ -12,8 +12,11 @@ TOOLCHAIN := $(CURDIR)/.toolchain
 NODE := $(TOOLCHAIN)/node_modules/$(NODE_PACKAGE)/bin/node
 NPM ?= npm
 BUNDLE := dist/bundle/ccmux.cjs
+BINARY := dist/ccmux
+PREFIX ?= /usr/local
+SOURCES := $(shell find src -name '*.ts') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps deps-asciinema build typecheck test run clean
+.PHONY: all deps deps-asciinema build dist install typecheck test run clean
 
 all: build
 
@@ -40,11 +43,23 @@ deps-asciinema:
 build: deps
 	$(NODE) scripts/build.mjs
 
+## The single executable dist/ccmux: Node $(NODE_VERSION), node-pty and lmdb inside; built offline (docs/BUILD.md).
+dist: $(BINARY)
+
+$(BINARY): $(SOURCES) $(NODE) node_modules/.installed
+	$(NODE) scripts/build.mjs
+	$(NODE) scripts/package.mjs --output $@
+
+## Installs dist/ccmux as $(PREFIX)/bin/ccmux (e.g. make install PREFIX=~/.local).
+install: $(BINARY)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/ccmux
+
 typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc --noEmit -p .
 
-## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end.
-test: deps typecheck deps-asciinema
+## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end (the built binary).
+test: deps typecheck deps-asciinema $(BINARY)
 	$(NODE) node_modules/vitest/vitest.mjs run
 
 ## Build, start a shell session and attach to it (C-b d detaches).
@@ -52,4 +67,4 @@ run: build
 	$(NODE) $(BUNDLE) new
 
 clean:
-	rm -rf dist
+	rm -rf dist .cache/pkg-home

@@ -1,8 +1,32 @@
 // The user's config file: loaded, validated with errors that name the bad key, merged over defaults.
 import * as fs from 'node:fs';
 import { CcmuxError } from './errors';
-import { Infer, ValidationError, array, boolean, integer, object, optional, string, withDefault } from './protocol/schema';
+import { Infer, ValidationError, anything, array, boolean, integer, object, optional, record, string, withDefault, type Validator } from './protocol/schema';
 import { prefixByte } from './keys';
+
+/** A command, or a list of commands. */
+const commands: Validator<string[], string | string[]> = {
+  description: 'a command or a list of commands',
+  parse(value, where) {
+    if (typeof value === 'string') return [value];
+    return array(string({ min: 1 }), 64).parse(value, where);
+  },
+};
+
+/** Event names a shell hook can be given for (the plugin API's events). */
+export const HOOK_EVENTS = [
+  'session-created',
+  'session-exited',
+  'session-lost',
+  'client-attached',
+  'client-detached',
+  'output-idle',
+  'bell',
+  'notification',
+  'title-changed',
+  'agent-state-changed',
+  'marker',
+] as const;
 
 export const CONFIG_SCHEMA = object({
   /** Prefix key for attach commands (detach is prefix then d). */
@@ -22,6 +46,12 @@ export const CONFIG_SCHEMA = object({
     }),
     { input: false, maxSessionBytes: 1024 ** 3, maxTotalBytes: 10 * 1024 ** 3 },
   ),
+  /** Shell hooks: an event name (e.g. `agent-state-changed`) → a command or a list of commands. */
+  hooks: withDefault(record(commands, 64), {}),
+  /** Each plugin's own settings, by plugin name (e.g. `notify`). */
+  plugins: withDefault(record(record(anything(), 256), 256), {}),
+  /** Bundled plugins to switch off (`notify`, `shell-hooks`). */
+  disabledPlugins: withDefault(array(string({ min: 1 }), 64), []),
 });
 
 export type Config = Infer<typeof CONFIG_SCHEMA>;
@@ -56,6 +86,11 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
     prefixByte(config.prefix);
   } catch (error) {
     throw new CcmuxError('usage', `${file}: config.prefix: ${(error as Error).message}`);
+  }
+  for (const event of Object.keys(config.hooks)) {
+    if (!(HOOK_EVENTS as readonly string[]).includes(event)) {
+      throw new CcmuxError('usage', `${file}: config.hooks.${event}: unknown event (one of ${HOOK_EVENTS.join(', ')})`);
+    }
   }
   return config;
 }

@@ -2,10 +2,18 @@
 import { runCli } from './cli';
 import { CcmuxError, EXIT, describeError } from './errors';
 
+/** Build checks of the single binary (docs/BUILD.md), kept out of the command table on purpose. */
+async function runSelfTest(name: string): Promise<number> {
+  if (name !== 'lmdb') throw new CcmuxError('usage', `unknown CCMUX_SELFTEST "${name}" (known: lmdb)`);
+  const { lmdbSelfTest } = await import('./store/lmdb-selftest');
+  return lmdbSelfTest((text) => process.stdout.write(`${text}\n`));
+}
+
 async function main(): Promise<void> {
   let status: number;
   try {
-    status = await runCli(process.argv.slice(2));
+    const selfTest = process.env.CCMUX_SELFTEST;
+    status = selfTest ? await runSelfTest(selfTest) : await runCli(process.argv.slice(2));
   } catch (error) {
     if (error instanceof CcmuxError) {
       process.stderr.write(`ccmux: ${error.message}\n`);

@@ -5,9 +5,23 @@ export interface Invocation {
   args: string[];
 }
 
-/** True inside the single executable built by pkg (its runtime marks itself on `process`). */
+let singleBinary: boolean | undefined;
+
+/**
+ * True inside the single executable (`dist/ccmux`, pkg in SEA mode): Node's own SEA marker, which
+ * needs no script to run. `process.pkg` covers pkg's classic (non-SEA) mode.
+ */
 export function isSingleBinary(): boolean {
-  return Boolean((process as { pkg?: unknown }).pkg) || require('node:sea')?.isSea?.() === true;
+  if (singleBinary === undefined) {
+    let sea = false;
+    try {
+      sea = (require('node:sea') as { isSea(): boolean }).isSea();
+    } catch {
+      // A Node without node:sea is not running as a single executable.
+    }
+    singleBinary = sea || (process as { pkg?: unknown }).pkg !== undefined;
+  }
+  return singleBinary;
 }
 
 export function selfInvocation(): Invocation {

@@ -3,3 +3,8 @@ declare module 'virtual:mirror-worker' {
   const source: string;
   export default source;
 }
+
+declare module 'virtual:plugin-worker' {
+  const source: string;
+  export default source;
+}

@@ -1,8 +1,10 @@
 // The command table: every CLI command, in help order. Parsing, help and the daemon's vocabulary follow it.
 import { attachCommand } from './attach';
 import type { CommandSpec } from './command';
+import { eventsCommand } from './events';
 import { exportCommand } from './export';
 import { hasCommand } from './has';
+import { hookCommand } from './hook';
 import { importCommand } from './import';
 import { killCommand } from './kill';
 import { killServerCommand } from './kill-server';
@@ -34,6 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   peekCommand,
   waitCommand,
   hasCommand,
+  eventsCommand,
   searchCommand,
   markCommand,
   exportCommand,
@@ -42,4 +45,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   statusCommand,
   killServerCommand,
   serverCommand,
+  hookCommand,
 ];

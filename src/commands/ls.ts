@@ -17,6 +17,12 @@ function state(session: SessionInfo): string {
   return session.state;
 }
 
+function agent(session: SessionInfo): string {
+  const { state, waitingFor } = session.agent;
+  if (session.state !== 'running') return '-';
+  return waitingFor ? `${state} (${waitingFor})` : state;
+}
+
 function size(session: SessionInfo): string {
   const owner = session.sizeClient === null ? '' : ` latest:#${session.sizeClient}`;
   return `${session.cols}x${session.rows}${owner}`;
@@ -59,6 +65,7 @@ export const lsCommand: CommandSpec = {
       session.name,
       session.id,
       state(session),
+      agent(session),
       String(session.clients.length),
       size(session),
       relativeTime(session.createdAt),
@@ -67,7 +74,7 @@ export const lsCommand: CommandSpec = {
       commandLine(session.command),
     ]);
     const width = process.stdout.isTTY ? process.stdout.columns : Infinity;
-    context.print(table(['NAME', 'ID', 'STATE', 'CLIENTS', 'SIZE', 'CREATED', 'OUTPUT', 'PID', 'COMMAND'], rows, width));
+    context.print(table(['NAME', 'ID', 'STATE', 'AGENT', 'CLIENTS', 'SIZE', 'CREATED', 'OUTPUT', 'PID', 'COMMAND'], rows, width));
     return EXIT.ok;
   },
 };

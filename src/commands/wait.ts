@@ -4,19 +4,19 @@ import type { RequestInput } from '../protocol/requests';
 import { JSON_OPTION, printJson, type CommandSpec } from './command';
 import { numberOption, stringOption } from './options';
 
-/** `exit`, `idle`, `idle=SECONDS` or `match=REGEX`. */
+/** `exit`, `idle`, `idle=SECONDS`, `needs-input`, `working` or `match=REGEX`. */
 function parseUntil(until: string): Pick<RequestInput<'wait'>, 'until' | 'idleSeconds' | 'pattern'> {
   const at = until.indexOf('=');
   const kind = at === -1 ? until : until.slice(0, at);
   const value = at === -1 ? undefined : until.slice(at + 1);
-  if (kind === 'exit' && value === undefined) return { until: 'exit' };
+  if ((kind === 'exit' || kind === 'needs-input' || kind === 'working') && value === undefined) return { until: kind };
   if (kind === 'idle') {
     if (value === undefined) return { until: 'idle' };
     const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds > 0) return { until: 'idle', idleSeconds: seconds };
+    if (Number.isFinite(seconds) && seconds > 0) return { until: 'quiet', idleSeconds: seconds };
   }
   if (kind === 'match' && value) return { until: 'match', pattern: value };
-  throw new CcmuxError('usage', `--until expects exit, idle[=SECONDS] or match=REGEX, got "${until}"`);
+  throw new CcmuxError('usage', `--until expects exit, idle[=SECONDS], needs-input, working or match=REGEX, got "${until}"`);
 }
 
 export const waitCommand: CommandSpec = {
@@ -27,10 +27,15 @@ export const waitCommand: CommandSpec = {
   examples: [
     'ccmux wait build --until exit && notify-send done',
     'ccmux wait server --until match="listening on" --timeout 30',
-    'ccmux wait claude --until idle=10',
+    'ccmux send claude "fix the tests" && ccmux wait claude --until idle',
+    'ccmux wait claude --until needs-input --timeout 600 && notify-send "claude needs you"',
+    'ccmux wait logs --until idle=10   # 10 s without output',
   ],
   options: [
-    { flags: '--until <condition>', description: 'exit | idle[=SECONDS] (quiet output, default 2 s) | match=REGEX (on the screen)' },
+    {
+      flags: '--until <condition>',
+      description: 'exit | idle (the agent is done; other programs: 2 s without output) | idle=SECONDS (no output that long) | needs-input | working | match=REGEX (on the screen)',
+    },
     { flags: '--timeout <seconds>', description: 'give up after this long (exit status 124)' },
     { flags: '-i, --ignore-case', description: 'match case-insensitively' },
     JSON_OPTION,

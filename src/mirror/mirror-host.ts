@@ -1,7 +1,7 @@
 // Main-thread side of the screen mirror: batches output to the worker and asks it for screens.
 import { Worker } from 'node:worker_threads';
 import { BufferPool } from '../util/buffer-pool';
-import type { MirrorReply, MirrorRequest } from './mirror-protocol';
+import type { MirrorReply, MirrorRequest, SignalKind } from './mirror-protocol';
 import type { ScreenText } from './screen';
 
 /** Parse in big batches: xterm.js parses 4 KiB writes ~40 % slower than 64 KiB ones. */
@@ -14,6 +14,7 @@ export interface MirrorEvents {
   answer(data: string): void;
   title(title: string): void;
   bell(time: number): void;
+  signal(kind: SignalKind, data: string, time: number): void;
   /** Bytes sent but not yet parsed went down; flow control may resume the PTY. */
   parsed(): void;
   /** An encoded text-index block or keyframe, for the recording. */
@@ -85,6 +86,9 @@ export class MirrorHost {
         return;
       case 'bell':
         this.mirrors.get(reply.id)?.events.bell(reply.time);
+        return;
+      case 'signal':
+        this.mirrors.get(reply.id)?.events.signal(reply.kind, reply.data, reply.time);
         return;
       case 'lines':
         this.mirrors.get(reply.id)?.events.lines(reply.offset, toBuffer(reply.block));

@@ -1,6 +1,8 @@
 // Messages between the daemon's main thread and the screen-mirror worker thread.
 import type { ScreenText } from './screen';
 
+export type SignalKind = 'osc7501' | 'osc9' | 'osc777' | 'osc99' | 'progress';
+
 export type MirrorRequest =
   | { op: 'create'; id: string; cols: number; rows: number; scrollback: number; offset: number }
   /** One batch of output: `data` holds consecutive PTY reads, with their times (ms since start) and lengths. */
@@ -22,6 +24,8 @@ export type MirrorReply =
   | { op: 'answer'; id: string; data: string }
   | { op: 'title'; id: string; title: string }
   | { op: 'bell'; id: string; time: number }
+  /** An in-band signal: OSC 7501 (Claude Code status), OSC 9 / 777 / 99 notifications, OSC 9;4 progress. */
+  | { op: 'signal'; id: string; time: number; kind: SignalKind; data: string }
   /** An encoded text-index block (record-format.ts) starting at output offset `offset`. */
   | { op: 'lines'; id: string; offset: number; block: Uint8Array }
   /** An encoded keyframe for output offset `offset`. */

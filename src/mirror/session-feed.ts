@@ -3,7 +3,7 @@
 import { DEFAULT_CODEC } from '../store/codec';
 import { encodeKeyframe, encodeLineBlock, type TextLine } from '../store/record-format';
 import { LineRenderer } from '../recording/line-renderer';
-import type { MirrorReply } from './mirror-protocol';
+import type { MirrorReply, SignalKind } from './mirror-protocol';
 import { Screen } from './screen';
 
 /** A keyframe after this much output or this much time with output, whichever comes first. */
@@ -40,7 +40,31 @@ export class SessionFeed {
     this.screen.terminal.onData((data) => post({ op: 'answer', id, data }));
     this.screen.terminal.onTitleChange((title) => post({ op: 'title', id, title }));
     this.screen.terminal.onBell(() => post({ op: 'bell', id, time: this.latestTime }));
+    this.watchSignals();
     this.renderer = new LineRenderer((line) => this.addLine(line));
+  }
+
+  /** In-band signals, seen by the parser in stream order (so split sequences are no problem). */
+  private watchSignals(): void {
+    const parser = this.screen.terminal.parser;
+    const signal = (kind: SignalKind, data: string) => this.post({ op: 'signal', id: this.id, time: this.latestTime, kind, data });
+    parser.registerOscHandler(7501, (data) => {
+      signal('osc7501', data);
+      return true;
+    });
+    parser.registerOscHandler(9, (data) => {
+      if (data.startsWith('4;')) signal('progress', data.slice(2));
+      else signal('osc9', data);
+      return true;
+    });
+    parser.registerOscHandler(777, (data) => {
+      signal('osc777', data);
+      return true;
+    });
+    parser.registerOscHandler(99, (data) => {
+      signal('osc99', data);
+      return true;
+    });
   }
 
   write(data: Uint8Array, times: number[], lengths: number[]): void {

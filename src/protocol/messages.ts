@@ -1,5 +1,5 @@
 // Control messages of the wire protocol: the handshake, requests and responses, and attach-stream messages.
-import { ValidationError, integer, object, oneOf, optional, string, Validator } from './schema';
+import { ValidationError, anything, integer, object, oneOf, optional, string } from './schema';
 import { REQUEST_ARGS, RequestName } from './requests';
 
 /** Bumped on any incompatible change; the handshake refuses a mismatch with a clear message. */
@@ -42,6 +42,8 @@ export type ServerMessage =
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: WireError }
   | { type: 'attach-end'; reason: DetachReason; session: string; exit?: ExitInfo }
+  /** A notification for the user, to show on the attached terminal as that terminal understands. */
+  | { type: 'notify'; title: string; body: string }
   | { type: 'event'; event: unknown };
 
 export function assertNever(value: never): never {
@@ -53,7 +55,7 @@ const request = object({
   type: string(),
   id: integer(0, Number.MAX_SAFE_INTEGER),
   command: oneOf(Object.keys(REQUEST_ARGS) as RequestName[]),
-  args: optional({ description: 'anything', parse: (value: unknown) => value } as Validator<unknown>),
+  args: optional(anything()),
 });
 const attachResize = object({ type: string(), cols: integer(1, 10_000), rows: integer(1, 10_000) });
 const detach = object({ type: string() });

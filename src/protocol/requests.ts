@@ -1,5 +1,5 @@
 // The request vocabulary: one entry per command name, with its validated arguments and its result type.
-import { array, boolean, integer, number, object, oneOf, optional, record, string, Infer, InferInput, withDefault } from './schema';
+import { anything, array, boolean, integer, number, object, oneOf, optional, record, string, Infer, InferInput, withDefault } from './schema';
 import type { ExitInfo } from './messages';
 
 export const SESSION_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
@@ -47,7 +47,8 @@ export const REQUEST_ARGS = {
   }),
   wait: object({
     session: sessionRef,
-    until: oneOf(['exit', 'idle', 'match'] as const),
+    /** exit; idle / needs-input / working: the agent state; quiet: no output for idleSeconds; match: pattern on screen. */
+    until: oneOf(['exit', 'idle', 'needs-input', 'working', 'quiet', 'match'] as const),
     idleSeconds: withDefault(number(0.05, 86_400 * 365), 2),
     pattern: optional(string({ min: 1, max: 4096 })),
     flags: withDefault(string({ max: 8, pattern: /^[imsu]*$/ }), ''),
@@ -62,6 +63,14 @@ export const REQUEST_ARGS = {
     cwd: string({ min: 1, max: 4096 }),
   }),
   prune: object({ olderThanSeconds: optional(number(0, 1e12)), exited: withDefault(boolean(), false), dryRun: withDefault(boolean(), false) }),
+  /** Reported by `ccmux hook`, which Claude Code runs for the hooks ccmux gave it. */
+  'agent-hook': object({ session: sessionRef, event: record(anything(), 256) }),
+  /** Streams daemon events (`event` messages) on this connection until it closes. */
+  events: object({ session: optional(sessionRef) }),
+  mute: object({ session: sessionRef, muted: withDefault(boolean(), true) }),
+  /** Shows a notification on every attached terminal (except those attached to `exceptSession`). */
+  notify: object({ title: string({ max: 1024 }), body: withDefault(string({ max: 4096 }), ''), exceptSession: optional(sessionRef) }),
+  plugins: object({}),
 };
 
 export type RequestName = keyof typeof REQUEST_ARGS;
@@ -107,6 +116,19 @@ export interface SessionInfo {
   lastOutputAt: number | null;
   title: string;
   recording: RecordingInfo;
+  agent: AgentInfo;
+  muted: boolean;
+}
+
+export interface AgentInfo {
+  state: 'starting' | 'working' | 'needs-input' | 'idle' | 'exited' | 'lost' | 'unknown';
+  since: number;
+  reason: string;
+  source: string;
+  /** What a session in needs-input waits for (`permission`, `question`), or null. */
+  waitingFor: string | null;
+  /** The agent rules in use (`claude-code`), or null for a generic program. */
+  agent: string | null;
 }
 
 export interface RecordingInfo {
@@ -163,4 +185,17 @@ export interface RequestResults {
   respawn: SessionInfo;
   prune: { removed: { id: string; name: string }[] };
   import: SessionInfo;
+  'agent-hook': { state: string };
+  events: { subscribed: true };
+  mute: SessionInfo;
+  notify: { clients: number };
+  plugins: PluginInfo[];
+}
+
+export interface PluginInfo {
+  name: string;
+  source: string;
+  state: 'active' | 'errored' | 'disabled';
+  error: string | null;
+  errors: number;
 }

@@ -75,7 +75,12 @@ export function oneOf<const T extends readonly string[]>(values: T): Validator<T
   };
 }
 
-export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
+/** Any JSON value (its size is bounded by the frame limit). */
+export function anything(): Validator<unknown> {
+  return { description: 'any value', parse: (value) => value };
+}
+
+export function optional<T, I>(inner: Validator<T, I>): Validator<T | undefined, I | undefined> {
   return {
     description: `${inner.description} (optional)`,
     parse(value, path) {
@@ -93,7 +98,7 @@ export function withDefault<T, I>(inner: Validator<T, I>, fallback: T): Validato
   };
 }
 
-export function array<T>(inner: Validator<T>, maxItems = 10_000): Validator<T[]> {
+export function array<T, I>(inner: Validator<T, I>, maxItems = 10_000): Validator<T[], I[]> {
   const description = `a list of ${inner.description}`;
   return {
     description,
@@ -105,7 +110,7 @@ export function array<T>(inner: Validator<T>, maxItems = 10_000): Validator<T[]>
   };
 }
 
-export function record<T>(inner: Validator<T>, maxKeys = 10_000): Validator<Record<string, T>> {
+export function record<T, I>(inner: Validator<T, I>, maxKeys = 10_000): Validator<Record<string, T>, Record<string, I>> {
   const description = `an object of ${inner.description}`;
   return {
     description,

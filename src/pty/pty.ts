@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tty from 'node:tty';
+import { loadNative } from '../native';
 
 interface NativePty {
   fork(
@@ -32,7 +33,7 @@ interface NativePty {
 let nativeBinding: NativePty | undefined;
 function native(): NativePty {
   // Loaded on first use so that commands which never spawn a PTY do not pay for the addon.
-  nativeBinding ??= require('@homebridge/node-pty-prebuilt-multiarch/lib/prebuild-loader').default as NativePty;
+  nativeBinding ??= loadNative('node-pty', () => require('@homebridge/node-pty-prebuilt-multiarch/lib/prebuild-loader').default as NativePty);
   return nativeBinding;
 }
 

@@ -85,7 +85,7 @@ export class Recorder {
     this.track(
       encodeOutputRecord(record, DEFAULT_CODEC)
         .then((encoded) => {
-          this.meta.storedBytes += encoded.length;
+          this.grew(encoded.length);
           return this.store.write(() => this.store.store.putOutput(this.meta.id, startOffset, encoded));
         })
         .finally(() => {
@@ -103,13 +103,18 @@ export class Recorder {
   }
 
   lines(offset: number, block: Buffer): void {
-    this.meta.storedBytes += block.length;
+    this.grew(block.length);
     this.track(this.store.write(() => this.store.store.putLines(this.meta.id, offset, block)));
   }
 
   keyframe(offset: number, block: Buffer): void {
-    this.meta.storedBytes += block.length;
+    this.grew(block.length);
     this.track(this.store.write(() => this.store.store.putKeyframe(this.meta.id, offset, block)));
+  }
+
+  private grew(bytes: number): void {
+    this.meta.storedBytes += bytes;
+    this.store.grew(this.meta, bytes);
   }
 
   /** Writes the session's metadata now (state changes) rather than on the next tick. */
@@ -122,6 +127,11 @@ export class Recorder {
   private track(promise: Promise<unknown>): void {
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise));
+  }
+
+  /** Resolves once every write issued so far is committed (staged output stays staged). */
+  async committed(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
   /** Seals what is staged and resolves once everything recorded so far is committed. */

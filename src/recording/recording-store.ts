@@ -23,6 +23,9 @@ export class RecordingStore {
   error: string | undefined;
   private failedAt = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private retentionSoon: NodeJS.Timeout | undefined;
+  /** Stored bytes of all sessions, kept current between retention passes. */
+  private totalBytes = 0;
   /** Sessions the daemon is recording now; retention reads their live byte counts. */
   readonly live = new Map<string, StoredSession>();
 
@@ -31,6 +34,9 @@ export class RecordingStore {
     private readonly log: Logger,
     private readonly limits: RetentionLimits,
   ) {}
+
+  /** Sessions found running at open: cut off by a crash, now `lost`. */
+  readonly lostAtStart: StoredSession[] = [];
 
   /** Opens the store; sessions it lists as running were cut off by a crash and become `lost`. */
   static async open(dir: string, log: Logger, limits: RetentionLimits): Promise<RecordingStore> {
@@ -41,8 +47,11 @@ export class RecordingStore {
       log.warn(`session ${session.name} (${session.id}) was running when the daemon stopped; marking it lost`);
       const seq = store.lastEventSeq(session.id) + 1;
       await store.putEvent(session.id, seq, JSON.stringify({ t: lastKnownTime(store, session, seq), type: 'lost' }));
-      await store.putSession({ ...session, state: 'lost', pid: null });
+      const lost: StoredSession = { ...session, state: 'lost', pid: null };
+      await store.putSession(lost);
+      recording.lostAtStart.push(lost);
     }
+    recording.totalBytes = store.sessions().reduce((sum, session) => sum + session.storedBytes, 0);
     recording.retentionTimer = setInterval(() => void recording.enforceRetention(), RETENTION_INTERVAL_MS);
     recording.retentionTimer.unref();
     return recording;
@@ -65,6 +74,18 @@ export class RecordingStore {
     }
   }
 
+  /** A session's recording grew by `bytes`; over a cap, retention runs soon rather than on its next tick. */
+  grew(session: StoredSession, bytes: number): void {
+    this.totalBytes += bytes;
+    const over = session.storedBytes > this.limits.maxSessionBytes || this.totalBytes > this.limits.maxTotalBytes;
+    if (over && !this.retentionSoon) {
+      this.retentionSoon = setTimeout(() => {
+        this.retentionSoon = undefined;
+        void this.enforceRetention();
+      }, 200);
+    }
+  }
+
   /** Trims the oldest output of sessions over their cap, then of the oldest sessions while over the total cap. */
   async enforceRetention(): Promise<void> {
     const sessions = this.store.sessions().map((stored) => this.live.get(stored.id) ?? stored);
@@ -76,6 +97,7 @@ export class RecordingStore {
       if (total <= this.limits.maxTotalBytes) break;
       total -= await this.trim(session, Math.min(session.storedBytes, total - this.limits.maxTotalBytes));
     }
+    this.totalBytes = total;
   }
 
   /** Drops at least `bytes` of a session's oldest recording (whole records). Returns bytes freed. */
@@ -103,6 +125,7 @@ export class RecordingStore {
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer);
+    clearTimeout(this.retentionSoon);
     await this.store.close();
   }
 }

@@ -6,7 +6,7 @@ import type { ScreenText } from '../mirror/screen';
 import type { Store, StoredSession } from '../store/store';
 import { keyframeAtOrBefore, outputChunks } from './timeline';
 
-const IGNORE: MirrorEvents = { answer() {}, title() {}, bell() {}, parsed() {}, lines() {}, keyframe() {} };
+const IGNORE: MirrorEvents = { answer() {}, title() {}, bell() {}, signal() {}, parsed() {}, lines() {}, keyframe() {} };
 
 export async function storedScreen(
   store: Store,

@@ -11,12 +11,12 @@ import {
   type ExitInfo,
   type ServerMessage,
 } from '../protocol/messages';
-import { READ_ONLY_REQUESTS, REQUEST_ARGS, type RequestName } from '../protocol/requests';
+import { READ_ONLY_REQUESTS, type RequestName } from '../protocol/requests';
 import { ValidationError } from '../protocol/schema';
 import { VERSION } from '../version';
 import type { AttachedClient, ClientSink } from './attached-client';
 import type { Logger } from './logger';
-import { HANDLERS, type DaemonServices, type RequestContext } from './request-handlers';
+import { dispatchRequest, type DaemonServices, type RequestContext } from './request-handlers';
 import type { Session } from './session';
 
 /** The transport under a connection: a unix socket or a WebSocket. */
@@ -125,10 +125,8 @@ export class Connection implements ClientSink {
         throw new CcmuxError('denied', `${command} is not allowed with a read-only token`);
       }
       if (command === 'attach' && this.attachment) throw new CcmuxError('invalid-state', 'this connection is already attached');
-      const args = REQUEST_ARGS[command].parse(rawArgs, command);
-      if (command === 'attach' && this.options.readOnly) (args as { readOnly: boolean }).readOnly = true;
-      const handler = HANDLERS[command] as (args: unknown, context: RequestContext, services: DaemonServices) => unknown;
-      const result = await handler(args, this.requestContext(), this.services);
+      const forced = command === 'attach' && this.options.readOnly ? { readOnly: true } : undefined;
+      const result = await dispatchRequest(command, forced ? { ...(rawArgs as object), ...forced } : rawArgs, this.requestContext(), this.services);
       this.transport.sendControl({ type: 'response', id, ok: true, result });
     } catch (error) {
       this.transport.sendControl({ type: 'response', id, ok: false, error: this.wireError(command, error) });
@@ -152,6 +150,7 @@ export class Connection implements ClientSink {
       attached: (session, client) => {
         this.attachment = { session, client };
       },
+      send: (message) => this.transport.sendControl(message),
     };
   }
 
@@ -179,6 +178,15 @@ export class Connection implements ClientSink {
 
   onDrain(callback: () => void): void {
     this.transport.onDrain(callback);
+  }
+
+  /** The session this connection is attached to, if any. */
+  get attachedSession(): Session | undefined {
+    return this.attachment?.session;
+  }
+
+  notify(title: string, body: string): void {
+    this.transport.sendControl({ type: 'notify', title, body });
   }
 
   attachEnded(reason: DetachReason, exit?: ExitInfo): void {

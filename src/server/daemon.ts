@@ -1,12 +1,20 @@
 // The daemon (`ccmux server`): owns every session, the screen mirror and the socket; one per CCMUX_HOME.
 import { loadConfig } from '../config';
-import { describeError } from '../errors';
+import { CcmuxError, describeError } from '../errors';
+import { REQUEST_ARGS, type RequestName } from '../protocol/requests';
+import * as path from 'node:path';
+import { loadRules } from '../agent/agent-rules';
 import { MirrorHost } from '../mirror/mirror-host';
+import type { CcmuxEvent } from '../plugins/plugin-api';
+import { PluginHost } from '../plugins/plugin-host';
+import { selfInvocation } from '../self';
+import { Emitter } from '../util/emitter';
 import { RecordingStore } from '../recording/recording-store';
 import { ensurePrivateDir, type Paths } from '../paths';
 import { VERSION } from '../version';
 import { createLogger } from './logger';
-import type { DaemonServices } from './request-handlers';
+import type { ClientSink } from './attached-client';
+import { dispatchRequest, type DaemonServices, type RequestContext } from './request-handlers';
 import { SessionRegistry } from './session-registry';
 import { SocketListener } from './socket-listener';
 
@@ -24,6 +32,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
     return 1;
   }
   const mirrors = new MirrorHost((message) => log.error(message));
+  const events = new Emitter<CcmuxEvent>();
   const registry = new SessionRegistry(
     {
       mirrors,
@@ -31,6 +40,10 @@ export async function runDaemon(paths: Paths): Promise<number> {
       socketPath: paths.socket,
       recordInput: config.recording.input,
       recordingError: () => recording.error,
+      events,
+      agentRules: loadRules(path.join(paths.configDir, 'agents'), (message) => log.warn(message)),
+      hooksDir: path.join(paths.runtimeDir, 'hooks'),
+      self: selfInvocation(),
     },
     recording,
   );
@@ -39,15 +52,38 @@ export async function runDaemon(paths: Paths): Promise<number> {
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
 
+  const plugins = new PluginHost(
+    {
+      dir: path.join(paths.configDir, 'plugins'),
+      config: { ...config.plugins, 'shell-hooks': config.hooks },
+      disabled: config.disabledPlugins,
+      sessions: () => registry.live().map((session) => session.snapshot()),
+      run: (command, args) => runForPlugin(command, args, services),
+      subscribe: (listener) => events.on(listener),
+    },
+    log,
+  );
   const services: DaemonServices = {
     registry,
     recording,
     mirrors,
+    notifyClients: (title, body, exceptSession) => {
+      let count = 0;
+      for (const connection of listener.connections) {
+        const session = connection.attachedSession;
+        if (!session || session.id === exceptSession) continue;
+        connection.notify(title, body);
+        count++;
+      }
+      return count;
+    },
+    plugins: () => plugins.status(),
     startedAt: Date.now(),
     socketPath: paths.socket,
     logPath: paths.log,
     clientCount: () => listener.connections.size,
     shutdown: () => void stop('kill-server'),
+    events,
   };
 
   let listener: SocketListener;
@@ -60,6 +96,10 @@ export async function runDaemon(paths: Paths): Promise<number> {
     return 1;
   }
   log.info(`ccmux ${VERSION} daemon ${process.pid} listening on ${paths.socket}`);
+  plugins.start();
+  for (const lost of recording.lostAtStart) {
+    events.fire({ type: 'session-lost', time: Date.now(), session: { id: lost.id, name: lost.name } });
+  }
 
   const stop = (why: string): Promise<void> => {
     stopping ??= (async () => {
@@ -71,6 +111,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
       // Every byte the programs printed is committed before the store closes.
       await Promise.all(live.map((session) => session.finished));
       for (const session of live) session.dispose('server-exit');
+      await plugins.stop();
       await listener.close();
       await mirrors.dispose();
       await recording.close();
@@ -88,3 +129,28 @@ export async function runDaemon(paths: Paths): Promise<number> {
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${describeError(reason)}`));
   return exited;
 }
+
+/** Commands a plugin may run: everything but what needs a connection of its own or stops the daemon. */
+const NOT_FOR_PLUGINS = new Set(['attach', 'events', 'kill-server', 'agent-hook']);
+
+function runForPlugin(command: string, args: Record<string, unknown>, services: DaemonServices): Promise<unknown> {
+  if (!(command in REQUEST_ARGS) || NOT_FOR_PLUGINS.has(command)) {
+    return Promise.reject(new CcmuxError('bad-request', `plugins cannot run "${command}"`));
+  }
+  const context: RequestContext = {
+    sink: PLUGIN_SINK,
+    closed: new AbortController().signal,
+    attached: () => undefined,
+    send: () => undefined,
+  };
+  return dispatchRequest(command as RequestName, args, context, services);
+}
+
+/** Plugins never attach; this sink only satisfies the request context's shape. */
+const PLUGIN_SINK: ClientSink = {
+  id: 0,
+  sendOutput: () => undefined,
+  bufferedBytes: () => 0,
+  onDrain: () => undefined,
+  attachEnded: () => undefined,
+};

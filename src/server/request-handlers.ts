@@ -2,8 +2,10 @@
 import * as path from 'node:path';
 import { CcmuxError } from '../errors';
 import { keyBytes } from '../keys';
-import { PROTOCOL_VERSION } from '../protocol/messages';
-import type { RequestArgs, RequestName, RequestResults } from '../protocol/requests';
+import type { CcmuxEvent } from '../plugins/plugin-api';
+import { PROTOCOL_VERSION, type ServerMessage } from '../protocol/messages';
+import type { Emitter } from '../util/emitter';
+import { REQUEST_ARGS, type PluginInfo, type RequestArgs, type RequestName, type RequestResults } from '../protocol/requests';
 import type { MirrorHost } from '../mirror/mirror-host';
 import { importCast } from '../recording/import-cast';
 import { isPrunable } from '../recording/prune';
@@ -12,7 +14,7 @@ import { storedScreen } from '../recording/stored-screen';
 import { VERSION } from '../version';
 import type { AttachedClient, ClientSink } from './attached-client';
 import { Session } from './session';
-import type { SessionRegistry } from './session-registry';
+import type { RecordedSession, SessionRegistry } from './session-registry';
 import { waitFor } from './wait-for';
 
 /** What the daemon offers to handlers beyond the registry. */
@@ -26,6 +28,10 @@ export interface DaemonServices {
   clientCount(): number;
   /** Stops the daemon after the current response has been sent. */
   shutdown(): void;
+  events: Emitter<CcmuxEvent>;
+  /** Shows a notification on attached terminals; returns how many. */
+  notifyClients(title: string, body: string, exceptSession: string | undefined): number;
+  plugins(): PluginInfo[];
 }
 
 /** The connection a request came in on. */
@@ -35,6 +41,8 @@ export interface RequestContext {
   closed: AbortSignal;
   /** Called by attach so the connection routes input and resizes to the session. */
   attached(session: Session, client: AttachedClient): void;
+  /** Sends an uncorrelated message (events) on this connection. */
+  send(message: ServerMessage): void;
 }
 
 type Handler<K extends RequestName> = (
@@ -72,7 +80,12 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     };
   },
 
-  new: (args, _context, { registry }) => registry.create(args).info(),
+  new: async (args, _context, { registry }) => {
+    const session = registry.create(args);
+    // Confirmed sessions survive a daemon crash: answer once the store has them.
+    await session.saved();
+    return session.info();
+  },
 
   attach: (args, context, { registry }) => {
     const session = args.session === undefined ? registry.mostRecent() : registry.resolveLive(args.session);
@@ -148,18 +161,53 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     return { time: session.time() };
   },
 
-  respawn: async (args, _context, { registry }) => (await registry.respawn(registry.resolve(args.session), args.env)).info(),
+  respawn: async (args, _context, { registry }) => {
+    const session = await registry.respawn(registry.resolve(args.session), args.env);
+    await session.saved();
+    return session.info();
+  },
+
+  'agent-hook': (args, _context, { registry }) => {
+    const session = registry.resolveLive(args.session);
+    session.agentHook(args.event);
+    return { state: session.agentStatus.state };
+  },
+
+  events: (args, context, { registry, events }) => {
+    const only = args.session === undefined ? undefined : registry.resolve(args.session).id;
+    const subscription = events.on((event) => {
+      if (only === undefined || event.session.id === only) context.send({ type: 'event', event });
+    });
+    context.closed.addEventListener('abort', () => subscription.dispose());
+    return { subscribed: true };
+  },
+
+  mute: (args, _context, { registry }) => {
+    const session = registry.resolveLive(args.session);
+    session.setMuted(args.muted);
+    return session.info();
+  },
+
+  notify: (args, _context, { registry, notifyClients }) => {
+    const except = args.exceptSession === undefined ? undefined : registry.resolve(args.exceptSession).id;
+    return { clients: notifyClients(args.title, args.body, except) };
+  },
+
+  plugins: (_args, _context, services) => services.plugins(),
 
   import: async (args, _context, { registry, recording }) => {
     if (!path.isAbsolute(args.file)) throw new CcmuxError('bad-request', `import: ${args.file} is not an absolute path`);
     const meta = await importCast(recording.store, { file: args.file, cwd: args.cwd, identity: (base) => registry.identity(args.name, base) });
+    let session: RecordedSession;
     try {
-      return registry.addRecorded(meta).info();
+      session = registry.addRecorded(meta);
     } catch (error) {
       // The name was taken while the file was being read.
       await recording.store.deleteSession(meta.id);
       throw error;
     }
+    recording.grew(meta, meta.storedBytes);
+    return session.info();
   },
 
   prune: async (args, _context, { registry }) => {
@@ -172,3 +220,10 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     return { removed };
   },
 };
+
+/** Validates untrusted arguments and runs the request's handler (for connections and for plugins). */
+export function dispatchRequest(command: RequestName, rawArgs: unknown, context: RequestContext, services: DaemonServices): Promise<unknown> {
+  const args = REQUEST_ARGS[command].parse(rawArgs ?? {}, command);
+  const handler = HANDLERS[command] as (args: unknown, context: RequestContext, services: DaemonServices) => unknown;
+  return Promise.resolve(handler(args, context, services));
+}

@@ -1,8 +1,9 @@
 // What `ls` shows of a session, built from its stored metadata plus, for a live session, its clients.
-import type { ClientInfo, SessionInfo } from '../protocol/requests';
+import type { AgentInfo, ClientInfo, SessionInfo } from '../protocol/requests';
 import type { StoredSession } from '../store/store';
 
 export interface LiveDetails {
+  agent: AgentInfo;
   pid: number | null;
   sizeClient: number | null;
   clients: ClientInfo[];
@@ -32,6 +33,15 @@ export function describeSession(meta: StoredSession, recordingError: string | un
       trimmedBytes: meta.trimmedBytes,
       error: meta.state === 'running' ? (recordingError ?? null) : null,
       imported: Boolean(meta.imported),
+    },
+    muted: Boolean(meta.muted),
+    agent: live?.agent ?? {
+      state: meta.state === 'lost' ? 'lost' : 'exited',
+      since: meta.exitedAt ?? meta.lastOutputAt ?? meta.createdAt,
+      reason: meta.state === 'lost' ? 'the daemon stopped' : 'ended',
+      source: 'process',
+      waitingFor: null,
+      agent: null,
     },
   };
 }

@@ -1,11 +1,18 @@
 // A live session: one program on a PTY, its screen mirror, its recording, its attached clients, its exit.
+import { AgentTracker, type AgentChange, type AgentStatus } from '../agent/agent-tracker';
+import { rulesForCommand, rulesForTitle, type AgentRules } from '../agent/agent-rules';
+import { claudeHookArguments } from '../agent/claude-hooks';
+import { NotificationParser } from '../agent/notifications';
 import { CcmuxError } from '../errors';
 import { keyBytes } from '../keys';
 import type { MirrorHost, ScreenMirror } from '../mirror/mirror-host';
+import type { SignalKind } from '../mirror/mirror-protocol';
 import type { ScreenText } from '../mirror/screen';
+import type { CcmuxEvent, CcmuxEvents, SessionSnapshot } from '../plugins/plugin-api';
 import type { DetachReason, ExitInfo } from '../protocol/messages';
 import type { SessionInfo } from '../protocol/requests';
 import { PtyProcess } from '../pty/pty';
+import type { Invocation } from '../self';
 import type { Recorder, TimelineEvent } from '../recording/recorder';
 import type { StoredSession } from '../store/store';
 import { Emitter } from '../util/emitter';
@@ -27,7 +34,19 @@ export interface SessionDeps {
   recordInput: boolean;
   /** Why recording is degraded, if it is. */
   recordingError(): string | undefined;
+  /** The daemon's event bus (plugins, `ccmux events`). */
+  events: Emitter<CcmuxEvent>;
+  agentRules: AgentRules[];
+  /** Where per-session Claude Code settings files go. */
+  hooksDir: string;
+  /** How to run ccmux itself (for hook commands). */
+  self: Invocation;
 }
+
+/** A client that typed or attached this recently is "viewing" the session (no notifications for it). */
+const VIEWING_MS = 60_000;
+/** Screen rules are checked this long after output settles. */
+const SCREEN_CHECK_MS = 250;
 
 /** Environment variables a program must not inherit from the client's terminal inside ccmux. */
 const UNINHERITED_ENV = ['TMUX', 'TMUX_PANE', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'CCMUX_SESSION', 'CCMUX_SOCKET'];
@@ -39,6 +58,7 @@ export class Session {
 
   readonly onOutput = new Emitter<Buffer>();
   readonly onExit = new Emitter<ExitInfo>();
+  readonly onAgentState = new Emitter<AgentChange>();
 
   private readonly pty: PtyProcess;
   private readonly mirror: ScreenMirror;
@@ -50,6 +70,10 @@ export class Session {
   private readonly startedAt = performance.now();
   /** Resolves once the exit is recorded. */
   finished: Promise<void> = Promise.resolve();
+  private readonly agent: AgentTracker;
+  private readonly notifications = new NotificationParser();
+  private screenTimer: NodeJS.Timeout | undefined;
+  private lastInputAt = 0;
 
   /** Starts `meta.command` in `meta.cwd`; `meta` is shared with the recorder and is the session's truth. */
   constructor(
@@ -66,6 +90,17 @@ export class Session {
     const [program, ...args] = meta.command;
     if (!program) throw new CcmuxError('bad-request', 'no command to run');
     const file = resolveExecutable(program, programEnv.PATH, meta.cwd);
+    const rules = rulesForCommand(deps.agentRules, meta.command);
+    if (rules?.claudeHooks) args.push(...claudeHookArguments(rules, meta.id, deps.hooksDir, deps.self));
+    this.agent = new AgentTracker(
+      rules,
+      (change) => {
+        this.record({ type: 'state', ...change });
+        this.emit('agent-state-changed', change);
+        this.onAgentState.fire(change);
+      },
+      (quietSeconds) => this.emit('output-idle', { quietSeconds }),
+    );
 
     this.mirror = deps.mirrors.open(meta.id, { cols: meta.cols, rows: meta.rows }, deps.scrollback, recorder.offset, {
       answer: (data) => {
@@ -75,8 +110,16 @@ export class Session {
       title: (title) => {
         meta.title = title;
         this.record({ type: 'title', title });
+        this.emit('title-changed', { title });
+        const titled = rulesForTitle(deps.agentRules, title);
+        if (titled) this.agent.adopt(titled);
+        this.agent.title(title);
       },
-      bell: (time) => this.recorder.event({ type: 'bell' }, time),
+      bell: (time) => {
+        this.recorder.event({ type: 'bell' }, time);
+        this.emit('bell', {});
+      },
+      signal: (kind, data, time) => this.onSignal(kind, data, time),
       parsed: () => this.updateFlowControl(),
       lines: (offset, block) => this.recorder.lines(offset, block),
       keyframe: (offset, block) => this.recorder.keyframe(offset, block),
@@ -91,6 +134,7 @@ export class Session {
     Object.assign(meta, { state: 'running', pid: this.pid, exit: null, exitedAt: null });
     this.record({ type: 'start', command: meta.command, cwd: meta.cwd, cols: meta.cols, rows: meta.rows, pid: this.pid });
     recorder.saveMeta();
+    this.emit('session-created', { command: meta.command, cwd: meta.cwd });
     this.pty.onData((data) => this.onData(data));
     this.pty.onExit((exit) => this.onPtyExit(exit));
   }
@@ -121,6 +165,75 @@ export class Session {
     this.recorder.event(event, this.time());
   }
 
+  private emit<K extends keyof CcmuxEvents>(type: K, fields: Omit<CcmuxEvents[K], 'time' | 'session'>): void {
+    this.deps.events.fire({ type, time: Date.now(), session: { id: this.id, name: this.name }, ...fields } as CcmuxEvent);
+  }
+
+  private onSignal(kind: SignalKind, data: string, time: number): void {
+    switch (kind) {
+      case 'osc7501':
+        // Claude Code's probe: answering it makes the agent report its state in-band.
+        if (data === '?') this.pty.write('\x1b]7501;?\x07');
+        else this.agent.osc7501(data);
+        return;
+      case 'progress':
+        return;
+      case 'osc9':
+      case 'osc777':
+      case 'osc99': {
+        const notification = this.notifications.parse(kind, data);
+        if (!notification) return;
+        this.recorder.event({ type: 'notification', ...notification }, time);
+        this.emit('notification', notification);
+        this.agent.notification();
+        return;
+      }
+    }
+  }
+
+  /** A Claude Code hook reported an event for this session. */
+  agentHook(event: Record<string, unknown>): void {
+    this.agent.hook(event);
+  }
+
+  get agentStatus(): AgentStatus {
+    return this.agent.current;
+  }
+
+  /** Someone typed into or attached to this session within the last minute. */
+  get viewing(): boolean {
+    const now = Date.now();
+    for (const client of this.clients) if (!client.readOnly && now - client.lastActiveAt < VIEWING_MS) return true;
+    return false;
+  }
+
+  snapshot(): SessionSnapshot {
+    const { state, since, reason, source, waitingFor, agent } = this.agent.current;
+    return {
+      id: this.id,
+      name: this.name,
+      command: this.meta.command,
+      cwd: this.meta.cwd,
+      state: this.meta.state,
+      agent: { state, since, reason, source, waitingFor, agent },
+      clients: this.clients.size,
+      viewing: this.viewing,
+      muted: Boolean(this.meta.muted),
+      title: this.meta.title,
+      exit: this.meta.exit,
+    };
+  }
+
+  /** Resolves once the session's metadata and events so far are in the store (it survives a crash). */
+  saved(): Promise<void> {
+    return this.recorder.committed();
+  }
+
+  /** Input was sent within `ms` (an agent needs a moment to report that it took it). */
+  inputWithin(ms: number): boolean {
+    return Date.now() - this.lastInputAt < ms;
+  }
+
   private onData(data: Buffer): void {
     const time = this.time();
     // Forward first: clients never wait for the parser or the store.
@@ -128,7 +241,26 @@ export class Session {
     this.recorder.output(data, time);
     this.mirror.write(data, time);
     this.onOutput.fire(data);
+    this.agent.output();
+    if (this.agent.agentRules?.screen.length) {
+      if (this.screenTimer) this.screenTimer.refresh();
+      else this.screenTimer = setTimeout(() => this.checkScreen(), SCREEN_CHECK_MS);
+    }
     this.updateFlowControl();
+  }
+
+  /** Screen rules (the weakest agent signal): what the program shows once its output settles. */
+  private checkScreen(): void {
+    this.screenTimer = undefined;
+    if (!this.isRunning) return;
+    this.mirror.text({ ansi: false, scrollback: 0 }).then(
+      (screen) => {
+        const retryIn = this.agent.screen(screen.text);
+        // A screen state refused because a stronger signal is fresh: look again once it is stale.
+        if (retryIn > 0 && !this.screenTimer) this.screenTimer = setTimeout(() => this.checkScreen(), retryIn + 50);
+      },
+      () => undefined,
+    );
   }
 
   private updateFlowControl(): void {
@@ -150,6 +282,10 @@ export class Session {
   private onPtyExit(exit: ExitInfo): void {
     Object.assign(this.meta, { state: 'exited', exit, exitedAt: Date.now(), pid: null });
     this.record({ type: 'exit', code: exit.code, signal: exit.signal });
+    clearTimeout(this.screenTimer);
+    this.agent.exited(exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`);
+    this.agent.dispose();
+    this.emit('session-exited', { code: exit.code, signal: exit.signal });
     for (const client of this.clients) client.end('exited', exit);
     this.clients.clear();
     this.sizeClient = undefined;
@@ -167,6 +303,7 @@ export class Session {
 
   info(): SessionInfo {
     return describeSession(this.meta, this.deps.recordingError(), {
+      agent: this.agent.current,
       pid: this.isRunning ? this.pid : null,
       sizeClient: this.sizeClient?.id ?? null,
       clients: [...this.clients].map((client) => ({
@@ -196,6 +333,7 @@ export class Session {
     this.clients.add(client);
     this.lastUsedAt = Date.now();
     this.record({ type: 'attach', client: client.id, readOnly: options.readOnly });
+    this.emit('client-attached', { client: client.id, readOnly: options.readOnly });
     redrawAfterRepaint = !options.readOnly && !this.makeSizeOwner(client);
     client.sync();
     return client;
@@ -205,6 +343,7 @@ export class Session {
     if (!this.clients.delete(client)) return;
     client.end(reason);
     this.record({ type: 'detach', client: client.id, reason });
+    this.emit('client-detached', { client: client.id });
     if (this.sizeClient === client) {
       this.sizeClient = undefined;
       let next: AttachedClient | undefined;
@@ -225,6 +364,7 @@ export class Session {
     client.lastActiveAt = this.lastUsedAt = Date.now();
     if (this.sizeClient !== client) this.makeSizeOwner(client);
     if (this.deps.recordInput) this.record({ type: 'input', data: data.toString('base64') });
+    this.lastInputAt = Date.now();
     this.pty.write(data);
   }
 
@@ -268,13 +408,20 @@ export class Session {
     const bytes = Buffer.from(data, 'utf8');
     this.lastUsedAt = Date.now();
     if (this.deps.recordInput) this.record({ type: 'input', data: bytes.toString('base64') });
+    this.lastInputAt = Date.now();
     this.pty.write(bytes);
     return bytes.length;
+  }
+
+  setMuted(muted: boolean): void {
+    this.meta.muted = muted;
+    this.recorder.saveMeta();
   }
 
   /** Adds a marker to the timeline (replay can jump to it). */
   mark(label: string): void {
     this.record({ type: 'marker', label });
+    this.emit('marker', { label });
   }
 
   screen(options: { ansi: boolean; scrollback: number }): Promise<ScreenText> {

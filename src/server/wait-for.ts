@@ -6,6 +6,8 @@ import type { Session } from './session';
 
 /** How often a `match` wait re-reads the screen while output flows. */
 const MATCH_INTERVAL_MS = 50;
+/** Input sent within this long keeps `--until idle` waiting: the agent has not taken it yet. */
+const INPUT_SETTLE_MS = 1000;
 /** Lines above the visible screen that a `match` also searches, so fast output cannot scroll past it. */
 const MATCH_SCROLLBACK = 200;
 
@@ -48,7 +50,26 @@ export function waitFor(session: Session, args: RequestArgs<'wait'>, cancelled: 
         if (!session.isRunning) return finish('met');
         hold(session.onExit.on(() => finish('met')));
         return;
-      case 'idle': {
+      case 'idle':
+      case 'needs-input':
+      case 'working': {
+        if (!session.isRunning) return finish('gone');
+        const wanted = args.until;
+        // Right after input an agent has not reported taking it yet: idle then is not "done".
+        const check = () => {
+          if (session.agentStatus.state !== wanted) return;
+          if (wanted === 'idle' && session.inputWithin(INPUT_SETTLE_MS)) {
+            timer(INPUT_SETTLE_MS, check);
+            return;
+          }
+          finish('met');
+        };
+        hold(session.onAgentState.on(check));
+        hold(session.onExit.on(() => finish('gone')));
+        check();
+        return;
+      }
+      case 'quiet': {
         if (!session.isRunning) return finish('gone');
         const quietMs = args.idleSeconds * 1000;
         const quietSoFar = Date.now() - (session.meta.lastOutputAt ?? session.meta.createdAt);

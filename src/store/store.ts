@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, RootDatabase } from 'lmdb';
 import { CcmuxError } from '../errors';
+import { loadNative } from '../native';
 import type { ExitInfo } from '../protocol/messages';
 
 export type StoredState = 'running' | 'exited' | 'lost';
@@ -31,6 +32,8 @@ export interface StoredSession {
   title: string;
   /** True for a recording brought in with `ccmux import`. */
   imported?: boolean;
+  /** Notifications about this session are muted (`ccmux mute`). */
+  muted?: boolean;
 }
 
 export interface Keyed<T> {
@@ -57,7 +60,7 @@ export class Store {
 
   static open(dir: string, options: { readOnly?: boolean } = {}): Store {
     // Loaded here, not at the top level: commands that never touch the store must not pay for lmdb.
-    const lmdb = require('lmdb') as typeof import('lmdb');
+    const lmdb = loadNative('lmdb', () => require('lmdb') as typeof import('lmdb'));
     if (!options.readOnly) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     else if (!fs.existsSync(path.join(dir, 'data.mdb'))) {
       throw new CcmuxError('not-found', `no recordings yet (${dir} does not exist)`);

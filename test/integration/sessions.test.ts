@@ -197,7 +197,7 @@ describe('wait', () => {
 
     const bad = await home.run(['wait', 'srv', '--until', 'sometime']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('ccmux: --until expects exit, idle[=SECONDS] or match=REGEX, got "sometime"\n');
+    expect(bad.stderr).toBe('ccmux: --until expects exit, idle[=SECONDS], needs-input, working or match=REGEX, got "sometime"\n');
   });
 });
 

@@ -16,7 +16,7 @@ BINARY := dist/ccmux
 PREFIX ?= /usr/local
 SOURCES := $(shell find src -name '*.ts') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps build dist install typecheck test run clean
+.PHONY: all deps deps-asciinema build dist install typecheck test run clean
 
 all: build
 
@@ -32,6 +32,13 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 deps: $(NODE) node_modules/.installed
+
+## The real asciinema CLI (Debian package): the tests check exports with it and import its recordings.
+deps-asciinema:
+	@command -v asciinema >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y asciinema; \
+	}
 
 build: deps
 	$(NODE) scripts/build.mjs
@@ -52,7 +59,7 @@ typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc --noEmit -p .
 
 ## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end (the built binary).
-test: deps typecheck $(BINARY)
+test: deps typecheck deps-asciinema $(BINARY)
 	$(NODE) node_modules/vitest/vitest.mjs run
 
 ## Build, start a shell session and attach to it (C-b d detaches).

@@ -2,8 +2,10 @@
 import { attachCommand } from './attach';
 import type { CommandSpec } from './command';
 import { eventsCommand } from './events';
+import { exportCommand } from './export';
 import { hasCommand } from './has';
 import { hookCommand } from './hook';
+import { importCommand } from './import';
 import { killCommand } from './kill';
 import { killServerCommand } from './kill-server';
 import { lsCommand } from './ls';
@@ -43,6 +45,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   notifyCommand,
   searchCommand,
   markCommand,
+  exportCommand,
+  importCommand,
   pruneCommand,
   statusCommand,
   pluginsCommand,

@@ -9,7 +9,10 @@ import { JSON_OPTION, printJson, type CommandContext, type CommandSpec } from '.
 import { commandLine, describeExit, relativeTime, table } from './format';
 
 function state(session: SessionInfo): string {
-  if (session.state === 'exited') return `exited (${describeExit(session.exit)})`;
+  if (session.state === 'exited') {
+    const details = [describeExit(session.exit), session.recording.imported ? 'imported' : ''].filter(Boolean).join(', ');
+    return details ? `exited (${details})` : 'exited';
+  }
   if (session.recording.error) return `${session.state} (recording: ${session.recording.error})`;
   return session.state;
 }

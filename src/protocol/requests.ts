@@ -60,6 +60,11 @@ export const REQUEST_ARGS = {
   resize: object({ session: sessionRef, cols, rows }),
   mark: object({ session: sessionRef, label: withDefault(string({ max: 1024 }), '') }),
   respawn: object({ session: sessionRef, env: withDefault(record(string({ max: 64 * 1024 }), 1024), {}) }),
+  import: object({
+    file: string({ min: 1, max: 4096, hint: 'an absolute path to an asciicast file' }),
+    name: optional(sessionName),
+    cwd: string({ min: 1, max: 4096 }),
+  }),
   prune: object({ olderThanSeconds: optional(number(0, 1e12)), exited: withDefault(boolean(), false), dryRun: withDefault(boolean(), false) }),
   /** Reported by `ccmux hook`, which Claude Code runs for the hooks ccmux gave it. */
   'agent-hook': object({ session: sessionRef, event: record(anything(), 256) }),
@@ -182,6 +187,7 @@ export interface RequestResults {
   mark: { time: number };
   respawn: SessionInfo;
   prune: { removed: { id: string; name: string }[] };
+  import: SessionInfo;
   'agent-hook': { state: string };
   events: { subscribed: true };
   mute: SessionInfo;

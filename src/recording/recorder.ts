@@ -6,6 +6,7 @@ import { encodeOutputRecord, type Read } from '../store/record-format';
 import type { StoredSession } from '../store/store';
 import { BufferPool } from '../util/buffer-pool';
 import type { RecordingStore } from './recording-store';
+import { roundMicros } from './timeline';
 
 /** Largest raw record: ~16 KiB once compressed, a few whole LMDB pages. */
 export const RECORD_BYTES = 64 * 1024;
@@ -96,7 +97,7 @@ export class Recorder {
   }
 
   event(event: TimelineEvent, time: number): void {
-    const json = JSON.stringify({ t: Math.round(time * 1000) / 1000, ...event });
+    const json = JSON.stringify({ t: roundMicros(time), ...event });
     const seq = this.eventSeq++;
     this.track(this.store.write(() => this.store.store.putEvent(this.meta.id, seq, json)));
   }

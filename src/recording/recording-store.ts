@@ -5,6 +5,7 @@ import { describeError } from '../errors';
 import type { Logger } from '../server/logger';
 import { peekOutputRecord } from '../store/record-format';
 import { Store, type StoredSession } from '../store/store';
+import { roundMicros } from './timeline';
 
 /** After a failed write, writes are dropped for this long before they are tried again. */
 const RETRY_MS = 5000;
@@ -45,7 +46,7 @@ export class RecordingStore {
       if (session.state !== 'running') continue;
       log.warn(`session ${session.name} (${session.id}) was running when the daemon stopped; marking it lost`);
       const seq = store.lastEventSeq(session.id) + 1;
-      await store.putEvent(session.id, seq, JSON.stringify({ t: (session.lastOutputAt ?? session.createdAt) - session.createdAt, type: 'lost' }));
+      await store.putEvent(session.id, seq, JSON.stringify({ t: lastKnownTime(store, session, seq), type: 'lost' }));
       const lost: StoredSession = { ...session, state: 'lost', pid: null };
       await store.putSession(lost);
       recording.lostAtStart.push(lost);
@@ -127,4 +128,12 @@ export class RecordingStore {
     clearTimeout(this.retentionSoon);
     await this.store.close();
   }
+}
+
+/** The session time of the last thing recorded (output or event): a `lost` event comes after all of it. */
+function lastKnownTime(store: Store, session: StoredSession, nextSeq: number): number {
+  const record = store.lastOutputRecord(session.id);
+  let time = Math.max((session.lastOutputAt ?? session.createdAt) - session.createdAt, record ? peekOutputRecord(record.value).endTime : 0);
+  for (const { value } of store.events(session.id, nextSeq - 1)) time = Math.max(time, (JSON.parse(value) as { t: number }).t);
+  return roundMicros(time);
 }

@@ -10,6 +10,11 @@ export interface OutputChunk {
   data: Buffer;
 }
 
+/** Milliseconds to µs precision: how timeline events store their times. */
+export function roundMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 export interface RecordedEvent {
   t: number;
   type: string;

@@ -1,4 +1,5 @@
 // The daemon's side of every request: one handler per command name, checked exhaustive by the type system.
+import * as path from 'node:path';
 import { CcmuxError } from '../errors';
 import { keyBytes } from '../keys';
 import type { CcmuxEvent } from '../plugins/plugin-api';
@@ -6,13 +7,14 @@ import { PROTOCOL_VERSION, type ServerMessage } from '../protocol/messages';
 import type { Emitter } from '../util/emitter';
 import { REQUEST_ARGS, type PluginInfo, type RequestArgs, type RequestName, type RequestResults } from '../protocol/requests';
 import type { MirrorHost } from '../mirror/mirror-host';
+import { importCast } from '../recording/import-cast';
 import { isPrunable } from '../recording/prune';
 import type { RecordingStore } from '../recording/recording-store';
 import { storedScreen } from '../recording/stored-screen';
 import { VERSION } from '../version';
 import type { AttachedClient, ClientSink } from './attached-client';
 import { Session } from './session';
-import type { SessionRegistry } from './session-registry';
+import type { RecordedSession, SessionRegistry } from './session-registry';
 import { waitFor } from './wait-for';
 
 /** What the daemon offers to handlers beyond the registry. */
@@ -140,6 +142,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     const session = registry.resolve(args.session);
     if (!(session instanceof Session)) return { outcome: args.until === 'exit' ? 'met' : 'gone', session: session.info() };
     const outcome = await waitFor(session, args, context.closed);
+    // "Exited" includes "recorded": an export right after `wait --until exit` sees every byte.
+    if (outcome === 'met' && args.until === 'exit') await session.finished;
     return { outcome, session: session.info() };
   },
 
@@ -190,6 +194,21 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   },
 
   plugins: (_args, _context, services) => services.plugins(),
+
+  import: async (args, _context, { registry, recording }) => {
+    if (!path.isAbsolute(args.file)) throw new CcmuxError('bad-request', `import: ${args.file} is not an absolute path`);
+    const meta = await importCast(recording.store, { file: args.file, cwd: args.cwd, identity: (base) => registry.identity(args.name, base) });
+    let session: RecordedSession;
+    try {
+      session = registry.addRecorded(meta);
+    } catch (error) {
+      // The name was taken while the file was being read.
+      await recording.store.deleteSession(meta.id);
+      throw error;
+    }
+    recording.grew(meta, meta.storedBytes);
+    return session.info();
+  },
 
   prune: async (args, _context, { registry }) => {
     const removed: { id: string; name: string }[] = [];

@@ -1,10 +1,9 @@
 // All sessions the daemon knows: live ones and recorded ones (ended or lost, from earlier daemons),
 // with ids, unique names, lookup by name or id prefix, respawn and removal.
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { CcmuxError } from '../errors';
-import { findSession } from '../session-ref';
-import { SESSION_NAME_PATTERN, type SessionInfo } from '../protocol/requests';
+import { findSession, nameFrom, newSessionId, uniqueName } from '../session-ref';
+import type { SessionInfo } from '../protocol/requests';
 import { Recorder } from '../recording/recorder';
 import type { RecordingStore } from '../recording/recording-store';
 import type { StoredSession } from '../store/store';
@@ -12,19 +11,9 @@ import { Emitter } from '../util/emitter';
 import { Session, type SessionDeps } from './session';
 import { describeSession } from './session-info';
 
-const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
-
-/** A short random id (6 characters, no look-alike letters); stable for the session's whole life. */
-function newId(): string {
-  let id = '';
-  for (const byte of randomBytes(6)) id += ID_ALPHABET[byte % ID_ALPHABET.length];
-  return id;
-}
-
 /** A default name from the program: `bash`, `claude`, then `claude-2`, `claude-3`… */
 function baseName(command: string[]): string {
-  const program = path.basename(command[0] ?? 'session').replace(/[^A-Za-z0-9._@+-]/g, '');
-  return SESSION_NAME_PATTERN.test(program) ? program.slice(0, 48) : 'session';
+  return nameFrom(path.basename(command[0] ?? 'session'), 'session');
 }
 
 /** A session known only from its recording: ended or lost before this daemon started, or imported. */
@@ -75,14 +64,8 @@ export class SessionRegistry {
   }
 
   create(spec: NewSession): Session {
-    if (spec.name !== undefined && this.byName(spec.name)) {
-      throw new CcmuxError('exists', `a session named ${spec.name} already exists`);
-    }
-    let id = newId();
-    while (this.sessions.has(id)) id = newId();
     const meta: StoredSession = {
-      id,
-      name: spec.name ?? this.freeName(baseName(spec.command)),
+      ...this.identity(spec.name, baseName(spec.command)),
       command: spec.command,
       cwd: spec.cwd,
       createdAt: Date.now(),
@@ -140,9 +123,17 @@ export class SessionRegistry {
     }, delay).unref();
   }
 
-  private freeName(base: string): string {
-    if (!this.byName(base)) return base;
-    for (let n = 2; ; n++) if (!this.byName(`${base}-${n}`)) return `${base}-${n}`;
+  /** A fresh id and a unique name: `name` as asked (refused when taken), or `base`, `base-2`… */
+  identity(name: string | undefined, base: string): { id: string; name: string } {
+    return { id: newSessionId((id) => this.sessions.has(id)), name: uniqueName(name, base, (taken) => Boolean(this.byName(taken))) };
+  }
+
+  /** Adds a recording written to the store by `ccmux import`; it lists and replays like any ended session. */
+  addRecorded(meta: StoredSession): RecordedSession {
+    if (this.byName(meta.name)) throw new CcmuxError('exists', `a session named ${meta.name} already exists`);
+    const session = new RecordedSession(meta);
+    this.sessions.set(meta.id, session);
+    return session;
   }
 
   private byName(name: string): AnySession | undefined {

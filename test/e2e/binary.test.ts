@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseCast } from '../../src/recording/cast-reader';
 import { CcmuxHome, ROOT, alive } from '../helpers/ccmux';
 import { TestTerminal } from '../helpers/terminal';
 import { waitUntil } from '../helpers/wait-until';
@@ -216,7 +217,26 @@ describe('the single binary', () => {
   // Recordings (issue: recording) add their end-to-end checks here, against the same binary:
   it.todo('replays a recorded session (ccmux replay)');
   it.todo('searches recorded output (ccmux search)');
-  it.todo('exports a recording (asciicast, jsonl, txt, raw)');
+  it('exports a recording (asciicast, jsonl, txt, raw) and imports one, with the daemon up or down', async () => {
+    const home = cleanHome();
+    await home.newSession(['bash', '-c', 'printf "one\\ntwo \\303\\251\\n"; exit 2'], ['-s', 'rec']);
+    expect((await home.run(['wait', 'rec', '--until', 'exit'])).code).toBe(0);
+    const file = (format: string) => path.join(home.dir, `rec.${format}`);
+    for (const format of ['cast', 'cast-v2', 'jsonl', 'txt', 'raw']) await home.ok(['export', 'rec', '--format', format, '-o', file(format)]);
+    expect(fs.readFileSync(file('raw'), 'utf8')).toBe('one\r\ntwo é\r\n');
+    expect(fs.readFileSync(file('txt'), 'utf8')).toBe('one\ntwo é\n');
+    for (const [format, version] of [['cast', 3], ['cast-v2', 2]] as const) {
+      const cast = parseCast(fs.readFileSync(file(format), 'utf8'));
+      expect(cast.header.version).toBe(version);
+      expect(cast.events.filter((event) => event.code === 'o').map((event) => event.data).join('')).toBe('one\r\ntwo é\r\n');
+      expect(cast.events.at(-1)).toMatchObject({ code: 'x', data: '2' });
+    }
+    expect(fs.readFileSync(file('jsonl'), 'utf8')).toContain('"type":"output","offset":0');
+    // With the daemon down, the CLI reads and writes the store itself (lmdb from the binary).
+    await home.ok(['kill-server']);
+    expect(await home.ok(['import', file('cast'), '-s', 'back'])).toBe('back\n');
+    expect(await home.ok(['export', 'back', '--format', 'raw'])).toBe('one\r\ntwo é\r\n');
+  });
 });
 
 describe('make install', () => {

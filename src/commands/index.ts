@@ -5,8 +5,10 @@ import { hasCommand } from './has';
 import { killCommand } from './kill';
 import { killServerCommand } from './kill-server';
 import { lsCommand } from './ls';
+import { markCommand } from './mark';
 import { newCommand } from './new';
 import { peekCommand } from './peek';
+import { replayCommand } from './replay';
 import { renameCommand } from './rename';
 import { resizeCommand } from './resize';
 import { rmCommand } from './rm';
@@ -26,6 +28,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   sendCommand,
   peekCommand,
   waitCommand,
+  markCommand,
+  replayCommand,
   hasCommand,
   statusCommand,
   killServerCommand,

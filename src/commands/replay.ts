@@ -45,6 +45,9 @@ export const replayCommand: CommandSpec = {
     const store = openRecordings(context.paths);
     try {
       const meta = findRecording(store, context.args[0]!);
+      if (process.env.CCMUX_SESSION === meta.id) {
+        throw new CcmuxError('usage', `cannot replay ${meta.name} from inside it: its own output would play back into it`);
+      }
       const source = new RecordingSource(store, meta);
       if (from !== undefined && from > source.endTime && !source.live) {
         throw new CcmuxError('usage', `--from ${formatClock(from)} is past the end of the recording (${formatClock(source.endTime)})`);

@@ -48,8 +48,9 @@ describe('daemon', () => {
     await home.newSession(['sleep', '600'], ['-s', 'second']);
     expect(home.daemonPid()).not.toBe(pid);
     expect(fs.readFileSync(home.log, 'utf8')).toContain('removing stale socket');
-    const sessions = await home.json<{ name: string }[]>(['ls']);
-    expect(sessions.map((s) => s.name)).toEqual(['second']);
+    // The session cut off with the old daemon stays listed from its recording, as lost.
+    const sessions = await home.json<{ name: string; state: string }[]>(['ls']);
+    expect(sessions.map((s) => `${s.name} ${s.state}`)).toEqual(['first lost', 'second running']);
   });
 
   it('kill-server ends the sessions and the daemon; then status reports none (exit 3)', async () => {

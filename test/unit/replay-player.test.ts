@@ -265,6 +265,20 @@ describe('replay player', () => {
     expect(await player.done).toBe('end');
   });
 
+  it('plays what a running session prints as it arrives once caught up, keeping the gaps within it', () => {
+    const { clock, source, out, player } = setup([[100, 'A']]);
+    source.live = true;
+    player.start();
+    clock.advance(60_000);
+    source.add(59_950, 'B');
+    source.add(60_150, 'C');
+    clock.advance(75);
+    expect(out.writes.at(-1)!.text).toBe('B');
+    const arrivedAt = out.writes.at(-1)!.at;
+    clock.advance(300);
+    expect(out.writes.at(-1)).toEqual({ at: arrivedAt + 200, text: 'C' });
+  });
+
   it('changes speed mid-play without jumping', () => {
     const { clock, out, player } = setup(ABC);
     player.start();

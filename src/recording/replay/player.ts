@@ -301,6 +301,12 @@ export class Player {
       if (!this.source.live) return this.finish('end');
       this.timer = this.clock.setTimeout(() => {
         this.source.poll();
+        const arrived = this.peek();
+        if (arrived) {
+          // Caught up with a running session: play what arrives now, not after the lag replay started with.
+          this.lastTime = Math.max(this.lastTime, arrived.time);
+          this.lastAdj = this.playbackNow();
+        }
         this.tick();
       }, POLL_MS);
       return;

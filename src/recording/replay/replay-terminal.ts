@@ -7,7 +7,7 @@ import { TerminalView } from './terminal-view';
 import { formatClock } from './time-format';
 
 const SEEK_MS = 5000;
-const KEY_HELP = 'space play  . step  ←/→ 5s  ] next  +/- speed  q quit';
+const KEY_HELP = 'space play  . step  ←→ 5s  ] next  +- speed  q quit';
 const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export interface TerminalReplayOptions extends Omit<PlayerOptions, 'clock'> {
@@ -52,7 +52,7 @@ export async function replayInTerminal(source: ReplaySource, options: TerminalRe
   const show = () => {
     const status = player.status();
     if (status.playing) view.title(`ccmux replay ${options.name}  ${speedLabel(status.speed)}${note ? `  ${note}` : ''}`);
-    else view.status(` ${status.atEnd ? 'end' : 'paused'}  ${clock(status)}${note ? `  ${note}` : ''}  │ ${KEY_HELP}`);
+    else view.status(` ${status.atEnd ? 'end' : 'paused'}  ${clock(status)}${note ? `  ${note}` : ''}   ${KEY_HELP}`);
   };
   const player = new Player(source, view, options, (change) => {
     if (change.type === 'no-more-events') note = 'no more markers';

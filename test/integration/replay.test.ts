@@ -204,7 +204,10 @@ describe('replay of running and cut-off sessions', () => {
     await home.ok(['resize', 'live', '120', '40']);
     const terminal = replayTerminal(home, ['live']);
     await terminal.waitForScreen((s) => s.includes('LIVE-1'), 'the replay to catch up');
-    expect(terminal.output()).toContain('ccmux: warning: the recording needs 120x40 but this terminal is 100x30');
+    // The warning is scrolled up into the terminal's history, not erased by the first screen.
+    const buffer = terminal.term.buffer.active;
+    const history = Array.from({ length: buffer.baseY }, (_, y) => buffer.getLine(y)!.translateToString(true));
+    expect(history.join('\n')).toContain('ccmux: warning: the recording needs 120x40 but this terminal is 100x30');
     await home.ok(['send', 'live', 'one']);
     await terminal.waitForScreen((s) => s.includes('LIVE-2'), 'new output to be followed');
     expect(terminal.hasExited).toBe(false);

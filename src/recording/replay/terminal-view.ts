@@ -17,8 +17,12 @@ export class TerminalView implements ReplayOutput {
 
   constructor(private readonly out: NodeJS.WriteStream) {}
 
+  /**
+   * Scrolls what the terminal shows (the command, a size warning) into its scrollback rather than
+   * letting the first screen erase it: `rows` newlines from the cursor scroll out exactly the lines in use.
+   */
   begin(): void {
-    this.out.write(PUSH_TITLE);
+    this.out.write(PUSH_TITLE + '\r\n'.repeat(this.out.rows || 24));
   }
 
   write(data: Buffer): void {

@@ -41,6 +41,8 @@ describe('daemon', () => {
   it('replaces a stale socket left by a daemon that died', async () => {
     home = new CcmuxHome();
     await home.newSession(['sleep', '600'], ['-s', 'first']);
+    // Session metadata is committed asynchronously; `replay` reads the store, so it tells when it is there.
+    await waitUntil('the session to be stored', async () => (await home.run(['replay', 'first'])).code === 0);
     const pid = home.daemonPid()!;
     process.kill(pid, 'SIGKILL');
     await waitUntil('the daemon to die', () => !alive(pid));

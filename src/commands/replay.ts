@@ -1,7 +1,7 @@
 // `ccmux replay`: play a session's recording in this terminal with its timing; pause, step, seek, jump.
 import { CcmuxError, EXIT } from '../errors';
-import { largestSize } from '../recording/replay/player';
 import { RecordingSource } from '../recording/replay/recording-source';
+import { largestSize } from '../recording/replay/recording-size';
 import { dumpRecording } from '../recording/replay/replay-dump';
 import { replayInTerminal } from '../recording/replay/replay-terminal';
 import { durationOption, formatClock } from '../recording/replay/time-format';

@@ -1,6 +1,7 @@
 // The replay player's timing and seeking on a fake clock: speed, idle cap, pause, step, seek, markers, --to, live.
 import { describe, expect, it } from 'vitest';
-import { Player, largestSize, type Clock, type PlayerChange, type ReplayOutput, type ReplaySource, type ScreenAt } from '../../src/recording/replay/player';
+import { Player, type Clock, type PlayerChange, type ReplayOutput, type ReplaySource, type ScreenAt } from '../../src/recording/replay/player';
+import { largestSize } from '../../src/recording/replay/recording-size';
 import type { OutputChunk, RecordedEvent } from '../../src/recording/timeline';
 
 class FakeClock implements Clock {

@@ -1,7 +1,8 @@
 // `ccmux replay` on a terminal: raw-mode keys driving the player, the paused status line and title
 // notes, signals, and the user's terminal given back as it was (modes, termios, title).
 import type { RecordedEvent } from '../timeline';
-import { Player, sizeAt, type PlayerOptions, type PlayerStatus, type ReplaySource } from './player';
+import { Player, type PlayerOptions, type PlayerStatus, type ReplaySource } from './player';
+import { sizeAt } from './recording-size';
 import { ReplayKeys, type ReplayAction } from './replay-keys';
 import { TerminalView } from './terminal-view';
 import { formatClock } from './time-format';

@@ -16,6 +16,7 @@ import { newCommand } from './new';
 import { peekCommand } from './peek';
 import { pluginsCommand } from './plugins';
 import { pruneCommand } from './prune';
+import { replayCommand } from './replay';
 import { renameCommand } from './rename';
 import { resizeCommand } from './resize';
 import { respawnCommand } from './respawn';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   hasCommand,
   eventsCommand,
   notifyCommand,
+  replayCommand,
   searchCommand,
   markCommand,
   exportCommand,

@@ -1,5 +1,5 @@
 // Reading a session's recording back: output chunks with their times, events, keyframes.
-import { decodeKeyframe, decodeOutputRecord, peekOutputRecord, type Keyframe } from '../store/record-format';
+import { decodeKeyframe, decodeOutputRecord, peekOutputRecord, type Keyframe, type OutputRecord } from '../store/record-format';
 import type { Store } from '../store/store';
 
 export interface OutputChunk {
@@ -26,18 +26,23 @@ export function* outputChunks(store: Store, id: string, fromOffset = 0): Iterabl
   for (const { value } of store.outputRecords(id, fromOffset)) {
     const header = peekOutputRecord(value);
     if (header.startOffset + header.length <= fromOffset) continue;
-    const record = decodeOutputRecord(value);
-    let at = 0;
-    for (const read of record.reads) {
-      const offset = record.startOffset + at;
-      const end = offset + read.length;
-      if (end > fromOffset) {
-        const skip = Math.max(0, fromOffset - offset);
-        yield { time: read.time, offset: offset + skip, data: record.data.subarray(at + skip, at + read.length) };
-      }
-      at += read.length;
-    }
+    yield* recordChunks(decodeOutputRecord(value), fromOffset);
   }
+}
+
+/** One record's reads as chunks, from `fromOffset` on (the chunk holding it is cut to start there). */
+export function recordChunks(record: OutputRecord, fromOffset: number): OutputChunk[] {
+  const chunks: OutputChunk[] = [];
+  let at = 0;
+  for (const read of record.reads) {
+    const offset = record.startOffset + at;
+    if (offset + read.length > fromOffset) {
+      const skip = Math.max(0, fromOffset - offset);
+      chunks.push({ time: read.time, offset: offset + skip, data: record.data.subarray(at + skip, at + read.length) });
+    }
+    at += read.length;
+  }
+  return chunks;
 }
 
 export function keyframeAtOrBefore(store: Store, id: string, offset: number): Keyframe | undefined {

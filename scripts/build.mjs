@@ -25,10 +25,31 @@ const common = {
   define: { __CCMUX_VERSION__: JSON.stringify(version) },
 };
 
+// esbuild turns `import * as fs from 'node:fs'` into `__toESM(require('node:fs'))`, which copies every
+// export of the module into a new object: a dozen times per start, ~1.5 ms. A builtin has no ES module
+// shape to emulate, so an object that inherits from it and adds `default` reads the same, for free.
+const BUILTIN_NAMESPACE = /__toESM\(require\("(node:[\w/]+)"\)\)/g;
+const builtinHelper = 'var __builtin = (mod) => Object.create(mod, { default: { value: mod, enumerable: true } });';
+function cheapen(text, name) {
+  const prologue = '"use strict";';
+  if (!text.startsWith(prologue)) throw new Error(`${name}: unexpected bundle prologue`);
+  const rewritten = text.replace(BUILTIN_NAMESPACE, '__builtin(require("$1"))');
+  return `${prologue}\n${builtinHelper}\n${rewritten.slice(prologue.length)}`;
+}
+const cheapBuiltins = {
+  name: 'cheap-builtins',
+  setup(pluginBuild) {
+    pluginBuild.onEnd((result) => {
+      for (const file of result.outputFiles ?? []) writeFileSync(file.path, cheapen(file.text, file.path));
+    });
+  },
+};
+
 // Workers run from source text (Worker eval), which works the same from the single binary.
 async function workerSource(entry) {
-  const result = await build({ ...common, entryPoints: [join(root, entry)], write: false, minify: true });
-  return result.outputFiles[0].text;
+  const result = await build({ ...common, entryPoints: [join(root, entry)], write: false, minify: !process.env.CCMUX_NO_MINIFY });
+  // Rewritten here, inside the worker's own text: the daemon bundle's pass must not touch embedded code.
+  return cheapen(result.outputFiles[0].text, entry);
 }
 const workers = {
   'mirror-worker': await workerSource('src/mirror/mirror-worker.ts'),
@@ -58,24 +79,6 @@ const withoutDaemon = {
       contents: `throw new Error('internal: the daemon is in ccmux-daemon.cjs; run it as \`ccmux server\`');`,
       loader: 'js',
     }));
-  },
-};
-
-// esbuild turns `import * as fs from 'node:fs'` into `__toESM(require('node:fs'))`, which copies every
-// export of the module into a new object: a dozen times per start, ~1.5 ms. A builtin has no ES module
-// shape to emulate, so an object that inherits from it and adds `default` reads the same, for free.
-const BUILTIN_NAMESPACE = /__toESM\(require\("(node:[\w/]+)"\)\)/g;
-const builtinHelper = 'var __builtin = (mod) => Object.create(mod, { default: { value: mod, enumerable: true } });';
-const cheapBuiltins = {
-  name: 'cheap-builtins',
-  setup(pluginBuild) {
-    pluginBuild.onEnd((result) => {
-      for (const file of result.outputFiles ?? []) {
-        if (!file.text.startsWith('"use strict";\n')) throw new Error(`${file.path}: unexpected bundle prologue`);
-        const text = file.text.replace(BUILTIN_NAMESPACE, '__builtin(require("$1"))');
-        writeFileSync(file.path, text.replace('"use strict";\n', `"use strict";\n${builtinHelper}\n`));
-      }
-    });
   },
 };
 

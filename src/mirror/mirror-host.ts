@@ -38,6 +38,9 @@ export class MirrorHost {
   private readonly requests = new Map<number, PendingRequest>();
   private nextRequest = 1;
   private disposed = false;
+  private startedAt = 0;
+  /** Restarts after quick failures back off, so a worker that cannot start is no busy loop. */
+  private restartDelay = 0;
   /** Batch buffers travel to the worker and back instead of being allocated per batch. */
   readonly batches = new BufferPool(2 * BATCH_BYTES, 64);
 
@@ -46,17 +49,22 @@ export class MirrorHost {
   }
 
   private startWorker(): void {
+    this.startedAt = Date.now();
     this.worker = new Worker(workerSource(), { eval: true });
     this.worker.unref();
     this.worker.on('message', (reply: MirrorReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.log(`screen mirror worker failed: ${error.stack ?? error.message}`));
     this.worker.on('exit', (code) => {
       if (this.disposed) return;
-      this.log(`screen mirror worker exited (${code}); restarting it with empty screens`);
       for (const pending of this.requests.values()) pending.reject(new Error('the screen mirror restarted'));
       this.requests.clear();
-      this.startWorker();
-      for (const mirror of this.mirrors.values()) mirror.recreate();
+      this.restartDelay = Date.now() - this.startedAt < 10_000 ? Math.min(30_000, Math.max(250, this.restartDelay * 2)) : 0;
+      this.log(`screen mirror worker exited (${code}); restarting it with empty screens in ${this.restartDelay} ms`);
+      setTimeout(() => {
+        if (this.disposed) return;
+        this.startWorker();
+        for (const mirror of this.mirrors.values()) mirror.recreate();
+      }, this.restartDelay).unref();
     });
   }
 
@@ -75,7 +83,7 @@ export class MirrorHost {
   private onReply(reply: MirrorReply): void {
     switch (reply.op) {
       case 'parsed':
-        this.batches.give(reply.buffer);
+        for (const buffer of reply.buffers) this.batches.give(buffer);
         this.mirrors.get(reply.id)?.onParsed(reply.bytes);
         return;
       case 'answer':

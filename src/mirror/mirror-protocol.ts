@@ -15,8 +15,8 @@ export type MirrorRequest =
   | { op: 'dispose'; id: string };
 
 export type MirrorReply =
-  /** A batch was parsed; its buffer comes back for reuse. */
-  | { op: 'parsed'; id: string; bytes: number; buffer: ArrayBuffer }
+  /** Bytes parsed (or skipped as unable to change the screen); batch buffers come back for reuse. */
+  | { op: 'parsed'; id: string; bytes: number; buffers: ArrayBuffer[] }
   | { op: 'repaint'; req: number; data: string; altScreen: boolean }
   | { op: 'text'; req: number; screen: ScreenText }
   | { op: 'flushed'; req: number }

@@ -17,7 +17,7 @@ async function reply(req: number, id: string, produce: (feed: SessionFeed) => Mi
     post({ op: 'failed', req, message: `no screen for session ${id}` });
     return;
   }
-  await feed.screen.settled();
+  await feed.settled();
   try {
     post(produce(feed));
   } catch (error) {

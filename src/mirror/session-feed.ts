@@ -3,6 +3,7 @@
 import { DEFAULT_CODEC } from '../store/codec';
 import { encodeKeyframe, encodeLineBlock, type TextLine } from '../store/record-format';
 import { LineRenderer } from '../recording/line-renderer';
+import { fastForwardCut } from './fast-forward';
 import type { MirrorReply, SignalKind } from './mirror-protocol';
 import { Screen } from './screen';
 
@@ -14,7 +15,17 @@ const KEYFRAME_MS = 5000;
 const BLOCK_LINES = 4000;
 const BLOCK_CHARS = 60 * 1024;
 const BLOCK_MS = 1000;
+/** Unparsed output beyond this is checked for lines that may be skipped (fast-forward.ts). */
+const FAST_FORWARD_BYTES = 1024 * 1024;
 
+/** Output waiting for the parser; `credit` is how many output bytes it stands for. */
+interface Pending {
+  data: Uint8Array;
+  credit: number;
+  time: number;
+  /** Batch buffers to hand back to the main thread once this is parsed. */
+  buffers: ArrayBuffer[];
+}
 export class SessionFeed {
   readonly screen: Screen;
   private readonly renderer: LineRenderer;
@@ -26,6 +37,11 @@ export class SessionFeed {
   private parsedOffset: number;
   private lastKeyframe = { offset: -Infinity, time: -Infinity };
   private latestTime = 0;
+  private readonly pending: Pending[] = [];
+  private pendingBytes = 0;
+  private parsing = false;
+  private readonly drained: (() => void)[] = [];
+  private readonly keepLines: number;
 
   constructor(
     private readonly id: string,
@@ -37,6 +53,7 @@ export class SessionFeed {
   ) {
     this.offset = this.parsedOffset = offset;
     this.screen = new Screen(cols, rows, scrollback);
+    this.keepLines = 2 * rows + scrollback;
     this.screen.terminal.onData((data) => post({ op: 'answer', id, data }));
     this.screen.terminal.onTitleChange((title) => post({ op: 'title', id, title }));
     this.screen.terminal.onBell(() => post({ op: 'bell', id, time: this.latestTime }));
@@ -75,16 +92,63 @@ export class SessionFeed {
       at += length;
     }
     this.latestTime = times[times.length - 1] ?? this.latestTime;
-    const batchEnd = (this.offset += data.length);
-    const time = this.latestTime;
-    this.screen.write(data, () => {
-      this.parsedOffset = batchEnd;
-      const buffer = data.buffer as ArrayBuffer;
-      this.post({ op: 'parsed', id: this.id, bytes: data.length, buffer }, [buffer]);
-      if (batchEnd - this.lastKeyframe.offset >= KEYFRAME_BYTES || time - this.lastKeyframe.time >= KEYFRAME_MS) {
-        this.keyframe(time);
+    this.offset += data.length;
+    this.pending.push({ data, credit: data.length, time: this.latestTime, buffers: [data.buffer as ArrayBuffer] });
+    this.pendingBytes += data.length;
+    this.pump();
+  }
+
+  /** Feeds the parser one batch at a time, skipping what cannot matter when it falls behind. */
+  private pump(): void {
+    if (this.parsing) return;
+    if (this.pendingBytes > FAST_FORWARD_BYTES) this.fastForward();
+    const next = this.pending.shift();
+    if (!next) {
+      for (const resolve of this.drained.splice(0)) resolve();
+      return;
+    }
+    this.parsing = true;
+    this.screen.write(next.data, () => {
+      this.parsing = false;
+      this.pendingBytes -= next.data.length;
+      this.parsedOffset += next.credit;
+      this.post({ op: 'parsed', id: this.id, bytes: next.credit, buffers: next.buffers }, next.buffers);
+      if (this.parsedOffset - this.lastKeyframe.offset >= KEYFRAME_BYTES || next.time - this.lastKeyframe.time >= KEYFRAME_MS) {
+        this.keyframe(next.time);
       }
+      this.pump();
     });
+  }
+
+  /** Drops the leading plain lines that would scroll out of the buffer before anything else shows. */
+  private fastForward(): void {
+    const all = new Uint8Array(this.pendingBytes);
+    let at = 0;
+    for (const entry of this.pending) {
+      all.set(entry.data, at);
+      at += entry.data.length;
+    }
+    const cut = fastForwardCut(all, this.keepLines);
+    if (!cut) return;
+    const credit = this.pending.reduce((sum, entry) => sum + entry.credit, 0);
+    const buffers = this.pending.flatMap((entry) => entry.buffers);
+    const time = this.pending[this.pending.length - 1]!.time;
+    const rest = new Uint8Array(cut.replacement.length + all.length - cut.skip);
+    rest.set(cut.replacement);
+    rest.set(all.subarray(cut.skip), cut.replacement.length);
+    // The skipped bytes count as parsed now; the batch buffers go back to the main thread at once.
+    this.parsedOffset += cut.skip;
+    this.post({ op: 'parsed', id: this.id, bytes: cut.skip, buffers }, buffers);
+    this.pending.length = 0;
+    this.pending.push({ data: rest, credit: credit - cut.skip, time, buffers: [] });
+    this.pendingBytes = rest.length;
+  }
+
+  /** Resolves once everything received so far is parsed (catching up by skipping where it can). */
+  settled(): Promise<void> {
+    if (!this.parsing && !this.pending.length) return this.screen.settled();
+    if (this.pendingBytes > this.keepLines * 16) this.fastForward();
+    return new Promise<void>((resolve) => this.drained.push(resolve)).then(() => this.screen.settled());
   }
 
   /** A serialized screen at the current parse position. */

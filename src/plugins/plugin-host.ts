@@ -41,6 +41,9 @@ export class PluginHost {
   private readonly watchdog: NodeJS.Timeout;
   private subscription: Disposable | undefined;
   private stopping = false;
+  private startedAt = 0;
+  /** Restarts after quick failures back off, so a thread that cannot start is no busy loop. */
+  private restartDelay = 0;
 
   constructor(
     private readonly options: PluginHostOptions,
@@ -68,7 +71,7 @@ export class PluginHost {
   }
 
   start(): void {
-    this.lastAlive = Date.now();
+    this.lastAlive = this.startedAt = Date.now();
     const worker = new Worker(workerSource(), { eval: true });
     this.worker = worker;
     worker.unref();
@@ -76,8 +79,10 @@ export class PluginHost {
     worker.on('error', (error) => this.log.error(`plugin thread failed: ${error.stack ?? error.message}`));
     worker.on('exit', () => {
       if (this.worker !== worker || this.stopping) return;
-      this.log.warn('plugin thread exited; restarting it');
-      this.restart();
+      this.restartDelay = Date.now() - this.startedAt < 10_000 ? Math.min(30_000, Math.max(250, this.restartDelay * 2)) : 0;
+      this.log.warn(`plugin thread exited; restarting it in ${this.restartDelay} ms`);
+      this.worker = undefined;
+      setTimeout(() => !this.stopping && this.start(), this.restartDelay).unref();
     });
     this.post({ op: 'start', plugins: this.specs(), sessions: this.options.sessions() });
     this.subscription ??= this.options.subscribe((event) => this.post({ op: 'event', event, sessions: this.options.sessions() }));

@@ -66,7 +66,7 @@ export function parseClientMessage(payload: Buffer): ClientMessage {
   } catch {
     throw new ValidationError('control frame is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null) throw new ValidationError('control frame is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError('control frame is not a JSON object');
   const type = (value as { type?: unknown }).type;
   switch (type) {
     case 'hello':

@@ -107,9 +107,19 @@ describe('FrameDecoder', () => {
     expect(() => new FrameDecoder().push(rawFrame(1, 0))).toThrow(FrameError);
   });
 
-  it('refuses a bad frame that follows good ones in the same chunk', () => {
+  it('refuses a bad frame that follows good ones in the same chunk, handing over the good ones', () => {
     const decoder = new FrameDecoder();
-    expect(() => decoder.push(Buffer.concat([encodeFrame(FrameKind.Input, 'ok'), rawFrame(1, 42)]))).toThrow(FrameError);
+    let error: unknown;
+    try {
+      decoder.push(Buffer.concat([encodeFrame(FrameKind.Input, 'ok'), encodeFrame(FrameKind.Control, '{}'), rawFrame(1, 42)]));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(FrameError);
+    expect(plain((error as FrameError).frames)).toEqual(plain([
+      { kind: FrameKind.Input, payload: Buffer.from('ok') },
+      { kind: FrameKind.Control, payload: Buffer.from('{}') },
+    ]));
   });
 });
 

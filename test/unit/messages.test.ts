@@ -71,5 +71,6 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(json({ type: 'welcome', protocol: 1, version: 'v', pid: 1 }))).toMatchObject({ type: 'welcome' });
     expect(() => parseServerMessage(json({ ok: true }))).toThrow(ValidationError);
     expect(() => parseServerMessage(json(null))).toThrow(ValidationError);
+    expect(() => parseServerMessage(Buffer.from('{"type":'))).toThrow(ValidationError);
   });
 });

@@ -50,10 +50,6 @@ const FURTHER = [
   '\x1b[<u\x1b[3 q',
 ];
 
-function keyboardFlags(target: Screen) {
-  return target.keyboardFlags;
-}
-
 async function expectSame(a: Screen, b: Screen, scrollback: number, label: string): Promise<void> {
   await write(a);
   await write(b);
@@ -61,20 +57,18 @@ async function expectSame(a: Screen, b: Screen, scrollback: number, label: strin
   const lines = Math.min(scrollback, a.terminal.buffer.active.baseY);
   expect(rows(b.terminal, lines), `${label}: cells`).toEqual(rows(a.terminal, lines));
   expect(state(b.terminal), `${label}: state`).toEqual(state(a.terminal));
-  expect(keyboardFlags(b), `${label}: keyboard flags`).toEqual(keyboardFlags(a));
+  expect(b.keyboardFlags, `${label}: keyboard flags`).toEqual(a.keyboardFlags);
 }
 
 /** Writes the state into A, repaints into dirty Bs, and compares them before and after further output. */
-async function expectRepaint(chunks: string[], options: { scrollback?: number; cols?: number; rows?: number; prepare?: (a: Screen) => void } = {}) {
-  const cols = options.cols ?? COLS;
-  const height = options.rows ?? ROWS;
+async function expectRepaint(chunks: string[], options: { scrollback?: number; prepare?: (a: Screen) => void } = {}) {
   const scrollback = options.scrollback ?? 0;
   for (const [name, junk] of [
     ['fresh terminal', []],
     ['dirty terminal', JUNK],
     ['dirty terminal on the alternate screen', JUNK_ALT],
   ] as const) {
-    const a = screen(cols, height);
+    const a = screen();
     await write(a, ...chunks);
     options.prepare?.(a);
     const b = screen(a.terminal.cols, a.terminal.rows);

@@ -81,11 +81,19 @@ export function prefixByte(name: string): number {
   if (bytes.length !== 1 || bytes.charCodeAt(0) >= 0x20) {
     throw new CcmuxError('usage', `prefix key "${name}" must be a control key such as C-b or C-a`);
   }
+  // ESC starts every arrow and function key sequence, so it cannot also be the prefix.
+  if (bytes === '\x1b') throw new CcmuxError('usage', `prefix key "${name}" cannot be Escape (C-[); use a key such as C-b or C-a`);
   return bytes.charCodeAt(0);
+}
+
+/** The key that Ctrl turns into this control byte: 0x02 → "b", 0x1c → "\\", 0x00 → " ", 0x7f → "?". */
+export function controlKeyChar(byte: number): string {
+  if (byte === 0) return ' ';
+  if (byte === 0x7f) return '?';
+  return String.fromCharCode(byte < 0x1b ? byte + 0x60 : byte + 0x40);
 }
 
 /** Human name of a control byte, e.g. 0x02 → "C-b". */
 export function controlName(byte: number): string {
-  if (byte === 0) return 'C-space';
-  return `C-${String.fromCharCode(byte + 0x60)}`;
+  return byte === 0 ? 'C-space' : `C-${controlKeyChar(byte)}`;
 }

@@ -4,6 +4,7 @@ import { CcmuxError } from '../errors';
 import { FrameKind } from '../protocol/frames';
 import { FramedSocket } from '../protocol/framed-socket';
 import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage } from '../protocol/messages';
+import { ValidationError } from '../protocol/schema';
 import type { RequestInput, RequestName, RequestResults } from '../protocol/requests';
 import { VERSION } from '../version';
 
@@ -31,7 +32,7 @@ export class DaemonConnection {
     this.framed = new FramedSocket(socket, {
       frame: (frame) => {
         if (frame.kind === FrameKind.Output) this.stream.output?.(frame.payload);
-        else if (frame.kind === FrameKind.Control) this.onMessage(parseServerMessage(frame.payload));
+        else if (frame.kind === FrameKind.Control) this.onControl(frame.payload);
       },
       malformed: (error) => this.fail(new CcmuxError('protocol', `daemon sent a malformed frame: ${error.message}`)),
       close: () => {
@@ -69,6 +70,20 @@ export class DaemonConnection {
       });
       this.framed.sendControl({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'cli', version: VERSION });
     });
+  }
+
+  private onControl(payload: Buffer): void {
+    let message: ServerMessage;
+    try {
+      message = parseServerMessage(payload);
+    } catch (error) {
+      // Thrown from a socket event it would crash the client: fail the requests and hang up instead.
+      if (!(error instanceof ValidationError)) throw error;
+      this.fail(new CcmuxError('protocol', error.message));
+      this.framed.close();
+      return;
+    }
+    this.onMessage(message);
   }
 
   private onMessage(message: ServerMessage): void {

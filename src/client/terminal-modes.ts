@@ -17,6 +17,7 @@ const PRIVATE_MODE_RESETS: Record<number, string> = {
   9: '\x1b[?9l', // mouse X10
   12: '\x1b[?12l', // blinking cursor
   66: '\x1b[?66l', // application keypad
+  45: '\x1b[?45l', // reverse wraparound
   1000: '\x1b[?1000l', // mouse
   1001: '\x1b[?1001l',
   1002: '\x1b[?1002l',
@@ -32,14 +33,26 @@ const PRIVATE_MODE_RESETS: Record<number, string> = {
 /** Modes that are on by default and must be set again if the program turned them off. */
 const DEFAULT_ON_MODES: Record<number, string> = { 7: '\x1b[?7h', 25: '\x1b[?25h' };
 const ALT_SCREEN_MODES = new Set([47, 1047, 1049]);
+/** ANSI (non-private) modes that are off by default: insert (IRM) and new-line (LNM). */
+const ANSI_MODE_RESETS: Record<number, string> = { 4: '\x1b[4l', 20: '\x1b[20l' };
+/** What DECSTR (soft reset) certainly resets everywhere; the rest stays tracked, as resetting it again is harmless. */
+const SOFT_RESET_MODES = [1, 6, 66];
+
+/** Kitty keyboard flags a program pushed on one screen (each screen has its own stack). */
+interface KeyboardStack {
+  depth: number;
+  /** Flags changed with `CSI = … u` below the program's own pushes, i.e. the user's entry. */
+  setBelow: boolean;
+}
 
 export class TerminalModes {
   private carry: Buffer | undefined;
   private readonly setModes = new Set<number>();
   private readonly clearedModes = new Set<number>();
   private altScreen: number | undefined;
+  private readonly ansiModes = new Set<number>();
   private keypad = false;
-  private kittyDepth = 0;
+  private keyboard: { main: KeyboardStack; alt: KeyboardStack } = { main: { depth: 0, setBelow: false }, alt: { depth: 0, setBelow: false } };
   private modifyOtherKeys = false;
   private cursorStyle = false;
   private scrollRegion = false;
@@ -99,9 +112,17 @@ export class TerminalModes {
     if (leader === '?' && (final === 0x68 || final === 0x6c)) {
       const on = final === 0x68;
       for (const mode of params.slice(1).split(';').map(Number)) this.privateMode(mode, on);
+    } else if ((final === 0x68 || final === 0x6c) && /^[0-9;]+$/.test(params)) {
+      for (const mode of params.split(';').map(Number)) {
+        if (!(mode in ANSI_MODE_RESETS)) continue;
+        if (final === 0x68) this.ansiModes.add(mode);
+        else this.ansiModes.delete(mode);
+      }
     } else if (final === 0x75 /* u: kitty keyboard */) {
-      if (leader === '>') this.kittyDepth++;
-      else if (leader === '<') this.kittyDepth = Math.max(0, this.kittyDepth - Math.max(1, Number(params.slice(1)) || 1));
+      const stack = this.altScreen === undefined ? this.keyboard.main : this.keyboard.alt;
+      if (leader === '>') stack.depth++;
+      else if (leader === '<') stack.depth = Math.max(0, stack.depth - Math.max(1, Number(params.slice(1)) || 1));
+      else if (leader === '=' && stack.depth === 0) stack.setBelow = true;
     } else if (leader === '>' && final === 0x6d /* m */ && params.startsWith('>4')) {
       this.modifyOtherKeys = !/^>4(;0)?$/.test(params);
     } else if (final === 0x71 /* q */ && params.endsWith(' ')) {
@@ -109,7 +130,7 @@ export class TerminalModes {
     } else if (final === 0x72 /* r */ && leader !== '?') {
       this.scrollRegion = params !== '';
     } else if (final === 0x70 /* p */ && params === '!') {
-      this.reset();
+      this.softReset();
     }
   }
 
@@ -125,26 +146,49 @@ export class TerminalModes {
     }
   }
 
+  /** RIS: the terminal is back to its initial state, as are both keyboard stacks. */
   private reset(): void {
     this.setModes.clear();
     this.clearedModes.clear();
+    this.ansiModes.clear();
     this.altScreen = undefined;
     this.keypad = this.modifyOtherKeys = this.cursorStyle = this.scrollRegion = false;
-    this.kittyDepth = 0;
+    this.keyboard = { main: { depth: 0, setBelow: false }, alt: { depth: 0, setBelow: false } };
+  }
+
+  /**
+   * DECSTR resets cursor keys, keypad, origin mode, insert mode, margins and shows the cursor; it
+   * leaves the screen, mouse reporting and paste modes alone, so those stay tracked.
+   */
+  private softReset(): void {
+    for (const mode of SOFT_RESET_MODES) this.setModes.delete(mode);
+    this.clearedModes.delete(25);
+    // VT510's DECSTR turns autowrap off, xterm's leaves it: turn it back on either way.
+    this.clearedModes.add(7);
+    this.ansiModes.delete(4);
+    this.keypad = this.scrollRegion = false;
   }
 
   /** Bytes that put the user's terminal back as it was before the session touched it. */
   restoreSequence(): string {
+    const { main, alt } = this.keyboard;
     let out = '';
-    if (this.altScreen !== undefined) out += `\x1b[?${this.altScreen}l`;
+    // Keyboard flags are popped on the screen they were pushed on, so the user's own stay.
+    if (this.altScreen !== undefined) out += `${popKeyboard(alt)}\x1b[?${this.altScreen}l`;
+    else if (alt.depth > 0 || alt.setBelow) out += `\x1b[?1047h${popKeyboard(alt)}\x1b[?1047l`;
+    out += popKeyboard(main);
     if (this.scrollRegion) out += '\x1b7\x1b[r\x1b8';
     for (const mode of this.setModes) out += PRIVATE_MODE_RESETS[mode];
     for (const mode of this.clearedModes) out += DEFAULT_ON_MODES[mode];
+    for (const mode of this.ansiModes) out += ANSI_MODE_RESETS[mode];
     if (this.keypad) out += '\x1b>';
-    if (this.kittyDepth > 0) out += `\x1b[<${this.kittyDepth}u`;
     if (this.modifyOtherKeys) out += '\x1b[>4m';
     if (this.cursorStyle) out += '\x1b[0 q';
-    out += '\x1b[0m\x1b(B\x0f\x1b[?25h';
+    out += '\x1b[0m\x1b(B\x1b)B\x0f\x1b[?25h';
     return out;
   }
+}
+
+function popKeyboard(stack: KeyboardStack): string {
+  return (stack.depth > 0 ? `\x1b[<${stack.depth}u` : '') + (stack.setBelow ? '\x1b[=0;1u' : '');
 }

@@ -1,12 +1,12 @@
 // One session's headless terminal: parses its output and reproduces the exact screen on demand.
 //
-// @xterm/addon-serialize restores the buffers, SGR and the common modes; what it misses (scroll
-// region, origin mode, charsets, tab stops, hidden cursor, cursor style, mouse encoding, kitty
-// keyboard flags, a cursor waiting to wrap at the last column) is restored here from xterm's
-// internals, pinned by the tests in test/unit/screen.test.ts.
-import { SerializeAddon } from '@xterm/addon-serialize';
+// A repaint first resets whatever a user's terminal may hold, then draws both buffers' cells (draw.ts)
+// and restores the rest from xterm's internals: modes, scroll region, origin mode, charsets, tab
+// stops, saved cursors, hidden cursor, cursor style, mouse encoding, kitty keyboard flags, the
+// current SGR and a cursor waiting to wrap at the last column; pinned by test/unit/screen.test.ts.
 import { Unicode11Addon } from '@xterm/addon-unicode11';
-import { Terminal, type IBufferCell, type IBufferLine } from '@xterm/headless';
+import { Terminal, type IBufferLine } from '@xterm/headless';
+import { backgroundSgr, contentEnd, drawRows, isBlank, sameAttributes, sgrFor, type Attributes } from './draw';
 
 export interface ScreenText {
   text: string;
@@ -19,58 +19,31 @@ export interface ScreenText {
   applicationCursorKeys: boolean;
 }
 
+/** One of xterm's two buffers (normal, alternate); the cursor, margins, tabs and DECSC state are per buffer. */
+export interface XtermBuffer {
+  ybase: number;
+  scrollTop: number;
+  scrollBottom: number;
+  tabs: Record<number, boolean | undefined>;
+  savedX: number;
+  savedY: number;
+  savedCurAttrData: Attributes;
+  savedCharset: object | undefined;
+}
+
 /** The internals of xterm.js this module reads; kept in one place so a version bump fails loudly. */
-interface XtermCore {
+export interface XtermCore {
+  buffer: XtermBuffer;
+  buffers: { normal: XtermBuffer; alt: XtermBuffer };
   coreService: { isCursorHidden: boolean; decPrivateModes: { cursorStyle?: string; cursorBlink?: boolean } };
   coreMouseService: { activeEncoding: string };
-  buffer: { scrollTop: number; scrollBottom: number; tabs: Record<number, boolean>; x: number; y: number };
+  optionsService: { rawOptions: { cursorBlink: boolean; convertEol: boolean } };
   _charsetService: { glevel: number; _charsets: (object | undefined)[] };
+  _inputHandler: { _curAttrData: Attributes; selectCharset(collectAndFlag: string): boolean };
 }
 
-/** Colour/attribute accessors shared by buffer cells and xterm's current-attribute object. */
-type Attributes = Pick<
-  IBufferCell,
-  | 'isBold'
-  | 'isDim'
-  | 'isItalic'
-  | 'isUnderline'
-  | 'isBlink'
-  | 'isInverse'
-  | 'isInvisible'
-  | 'isStrikethrough'
-  | 'isOverline'
-  | 'isFgRGB'
-  | 'isFgPalette'
-  | 'isBgRGB'
-  | 'isBgPalette'
-  | 'getFgColor'
-  | 'getBgColor'
->;
-
-function colorSgr(base: number, rgb: boolean, palette: boolean, color: number): string {
-  if (rgb) return `;${base + 8};2;${(color >> 16) & 255};${(color >> 8) & 255};${color & 255}`;
-  if (!palette) return '';
-  // The 16 standard colours in their classic short forms (31, 91…), as programs and tmux write them.
-  if (color < 8) return `;${base + color}`;
-  if (color < 16) return `;${base + 60 + color - 8}`;
-  return `;${base + 8};5;${color}`;
-}
-
-/** One SGR sequence that sets exactly these attributes from a reset state. */
-export function sgrFor(cell: Attributes): string {
-  let sgr = '\x1b[0';
-  if (cell.isBold()) sgr += ';1';
-  if (cell.isDim()) sgr += ';2';
-  if (cell.isItalic()) sgr += ';3';
-  if (cell.isUnderline()) sgr += ';4';
-  if (cell.isBlink()) sgr += ';5';
-  if (cell.isInverse()) sgr += ';7';
-  if (cell.isInvisible()) sgr += ';8';
-  if (cell.isStrikethrough()) sgr += ';9';
-  if (cell.isOverline()) sgr += ';53';
-  sgr += colorSgr(30, Boolean(cell.isFgRGB()), Boolean(cell.isFgPalette()), cell.getFgColor());
-  sgr += colorSgr(40, Boolean(cell.isBgRGB()), Boolean(cell.isBgPalette()), cell.getBgColor());
-  return `${sgr}m`;
+function coreOf(terminal: Terminal): XtermCore {
+  return (terminal as unknown as { _core: XtermCore })._core;
 }
 
 /** One buffer line with an SGR sequence wherever the attributes change, ending reset. */
@@ -91,48 +64,101 @@ function lineToAnsi(line: IBufferLine, cols: number): string {
 }
 
 const CURSOR_STYLES: Record<string, number> = { block: 2, underline: 4, bar: 6 };
-const MOUSE_ENCODINGS: Record<string, string> = { SGR: '\x1b[?1006h', SGR_PIXELS: '\x1b[?1016h', URXVT: '\x1b[?1015h', UTF8: '\x1b[?1005h' };
+const MOUSE_PROTOCOLS: Record<string, string> = { x10: '\x1b[?9h', vt200: '\x1b[?1000h', drag: '\x1b[?1002h', any: '\x1b[?1003h' };
+const MOUSE_ENCODINGS: Record<string, string> = { SGR: '\x1b[?1006h', SGR_PIXELS: '\x1b[?1016h' };
+/** Mouse encodings xterm.js ignores but the user's terminal honours, so the program gets what it asked for. */
+const LEGACY_MOUSE_ENCODINGS = new Set([1005, 1015]);
+const GL_SHIFTS = ['', '\x0e', '\x1bn', '\x1bo'];
+/** Kitty keeps at most this many keyboard flag entries per screen, evicting the oldest. */
+const KEYBOARD_STACK_DEPTH = 8;
+/** A pop count that empties any kitty keyboard stack, which resets its flags. */
+const POP_ALL_KEYBOARD_FLAGS = '\x1b[<99u';
 
 /**
- * Puts the user's terminal into a known state before a repaint: leave the alternate screen, reset
- * attributes, scroll region, origin and insert modes, charsets, then clear.
+ * Puts the user's terminal into a known state before a repaint, undoing whatever any program left
+ * there: keyboard flags of both screens, the alternate screen, SGR, margins, modes, mouse reporting,
+ * cursor style, charsets. The cursor stays hidden until the repaint ends.
  */
-export const REPAINT_PREFIX = '\x1b[?1049l\x1b[0m\x1b[r\x1b[?6l\x1b[4l\x1b[?7h\x1b(B\x1b)B\x0f\x1b[H\x1b[2J';
+export const REPAINT_PREFIX =
+  `\x1b[?25l\x1b[?1049l${POP_ALL_KEYBOARD_FLAGS}\x1b[?1047h${POP_ALL_KEYBOARD_FLAGS}\x1b[?1047l\x1b[0m\x1b[r\x1b[?6l\x1b[4l\x1b[20l\x1b[?7h` +
+  '\x1b[?1l\x1b[?66l\x1b>\x1b[?2004l\x1b[?45l\x1b[?1004l\x1b[?9;1000;1001;1002;1003l\x1b[?1005;1006;1015;1016l\x1b[0 q\x1b[?2026l' +
+  '\x1b(B\x1b)B\x1b*B\x1b+B\x0f\x1b[H\x1b[2J';
+
+let designators: Map<object, string> | undefined;
+
+/** The final byte of `ESC ( x` that designates this xterm.js charset (B, US ASCII, when unknown). */
+function charsetDesignator(charset: object | undefined): string {
+  if (!charset) return 'B';
+  if (!designators) {
+    // xterm.js keeps one object per charset; map them back to their designators once, on a scratch terminal.
+    const scratch = new Terminal({ allowProposedApi: true });
+    const core = coreOf(scratch);
+    designators = new Map();
+    for (const final of '0A4C5RQKYE6ZH7=') {
+      core._inputHandler.selectCharset(`(${final}`);
+      const found = core._charsetService._charsets[0];
+      if (found && !designators.has(found)) designators.set(found, final);
+    }
+    scratch.dispose();
+  }
+  return designators.get(charset) ?? 'B';
+}
 
 export class Screen {
   readonly terminal: Terminal;
-  private readonly serializer = new SerializeAddon();
-  /** Kitty keyboard protocol flags stack, which xterm.js does not implement but programs push. */
-  private kittyFlags: number[] = [];
+  /** Kitty keyboard protocol flag stacks, one per screen as the protocol says; xterm.js does not implement them. */
+  private readonly keyboard: Record<'normal' | 'alternate', number[]> = { normal: [], alternate: [] };
+  /** Mouse encoding 1005 or 1015 when the program set one (xterm.js tracks only 1006 and 1016). */
+  private legacyMouseEncoding: number | undefined;
 
   constructor(cols: number, rows: number, scrollback: number) {
     this.terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
-    this.terminal.loadAddon(this.serializer);
     this.terminal.loadAddon(new Unicode11Addon());
     this.terminal.unicode.activeVersion = '11';
-    this.trackKittyKeyboard();
+    this.trackUnimplementedState();
   }
 
-  private trackKittyKeyboard(): void {
+  /** The kitty keyboard flag stacks of both screens, bottom first. */
+  get keyboardFlags(): { normal: number[]; alternate: number[] } {
+    return { normal: [...this.keyboard.normal], alternate: [...this.keyboard.alternate] };
+  }
+
+  /** Follows state xterm.js parses but does not keep (handlers return false so xterm still sees the rest). */
+  private trackUnimplementedState(): void {
     const parser = this.terminal.parser;
+    const stack = () => this.keyboard[this.terminal.buffer.active.type];
     parser.registerCsiHandler({ prefix: '>', final: 'u' }, (params) => {
-      this.kittyFlags.push(Number(params[0] ?? 0));
+      const flags = stack();
+      flags.push(Number(params[0] ?? 0));
+      if (flags.length > KEYBOARD_STACK_DEPTH) flags.shift();
       return true;
     });
     parser.registerCsiHandler({ prefix: '<', final: 'u' }, (params) => {
-      const count = Math.max(1, Number(params[0] ?? 1));
-      this.kittyFlags.splice(Math.max(0, this.kittyFlags.length - count));
+      const flags = stack();
+      flags.splice(Math.max(0, flags.length - Math.max(1, Number(params[0] ?? 1))));
       return true;
     });
     parser.registerCsiHandler({ prefix: '=', final: 'u' }, (params) => {
-      const flags = Number(params[0] ?? 0);
+      const flags = stack();
+      const value = Number(params[0] ?? 0);
       const mode = Number(params[1] ?? 1);
-      const top = this.kittyFlags.length ? this.kittyFlags.pop()! : 0;
-      this.kittyFlags.push(mode === 1 ? flags : mode === 2 ? top | flags : top & ~flags);
+      const top = flags.length ? flags.pop()! : 0;
+      flags.push(mode === 1 ? value : mode === 2 ? top | value : top & ~value);
       return true;
     });
+    const mouseEncoding = (on: boolean) => (params: (number | number[])[]) => {
+      for (const param of params) {
+        if (on && LEGACY_MOUSE_ENCODINGS.has(param as number)) this.legacyMouseEncoding = param as number;
+        else if (on ? param === 1006 || param === 1016 : param === this.legacyMouseEncoding) this.legacyMouseEncoding = undefined;
+      }
+      return false;
+    };
+    parser.registerCsiHandler({ prefix: '?', final: 'h' }, mouseEncoding(true));
+    parser.registerCsiHandler({ prefix: '?', final: 'l' }, mouseEncoding(false));
     parser.registerEscHandler({ final: 'c' }, () => {
-      this.kittyFlags = [];
+      this.keyboard.normal = [];
+      this.keyboard.alternate = [];
+      this.legacyMouseEncoding = undefined;
       return false;
     });
   }
@@ -151,43 +177,107 @@ export class Screen {
   }
 
   private get core(): XtermCore {
-    return (this.terminal as unknown as { _core: XtermCore })._core;
+    return coreOf(this.terminal);
   }
 
   /**
    * Bytes that turn any terminal of the same size into this screen: visible rows (plus `scrollback`
-   * lines above them), alternate screen, modes, cursor position, shape and visibility.
+   * lines above them), alternate screen, modes, cursor position, shape and visibility, and the state
+   * that only shows in later output (current SGR, charsets, tab stops, saved cursor, pending wrap).
    */
   repaint(scrollback = 0): string {
     const terminal = this.terminal;
     const core = this.core;
-    const buffer = terminal.buffer.active;
-    let out = REPAINT_PREFIX + this.serializer.serialize({ scrollback, excludeModes: false });
-
-    // What serialize() leaves out.
-    const charsets = core._charsetService._charsets;
-    if (charsets[0]) out += '\x1b(0';
-    if (charsets[1]) out += '\x1b)0';
-    if (core._charsetService.glevel === 1) out += '\x0e';
-    out += this.tabStops();
-    out += MOUSE_ENCODINGS[core.coreMouseService.activeEncoding] ?? '';
-    const style = core.coreService.decPrivateModes.cursorStyle;
-    if (style && CURSOR_STYLES[style] !== undefined) {
-      out += `\x1b[${CURSOR_STYLES[style]! - (core.coreService.decPrivateModes.cursorBlink ? 1 : 0)} q`;
+    const onAlt = terminal.buffer.active.type === 'alternate';
+    const normal = terminal.buffer.normal;
+    // Start where the first row's line starts, so that it is a soft-wrapped continuation there too.
+    let first = Math.max(0, normal.baseY - scrollback);
+    for (let extra = 0; first > 0 && extra < terminal.rows && normal.getLine(first)?.isWrapped; extra++) first--;
+    // Drawing scrollback needs every row for it to scroll by the right amount; the screen alone does not.
+    const end = normal.baseY + terminal.rows;
+    let out = REPAINT_PREFIX + drawRows(normal, first, first < normal.baseY ? end : contentEnd(normal, first, end, terminal.cols), terminal.cols);
+    // xterm.js keeps margins per buffer, terminals keep one pair: set the normal buffer's here, and
+    // reset them before drawing the alternate screen, so both models end with the right margins.
+    if (onAlt) out += this.margins(core.buffers.normal);
+    out += this.bufferState(core.buffers.normal, this.keyboard.normal);
+    if (!onAlt && this.keyboard.alternate.length) {
+      // Kitty keeps the alternate screen's flags while the normal one shows, for when a program returns.
+      out += `\x1b[?1047h${this.keyboardPushes(this.keyboard.alternate)}\x1b[?1047l`;
     }
-    for (const flags of this.kittyFlags) out += `\x1b[>${flags}u`;
+    if (onAlt) {
+      // Entering saves the cursor as the normal buffer's DECSC state, which bufferState just set up.
+      // The alternate screen is cleared with the default background whatever SGR that state has.
+      out += `\x1b[?1049h${POP_ALL_KEYBOARD_FLAGS}\x1b(B\x1b[0m\x1b[r\x1b[H\x1b[2J`;
+      const alternate = terminal.buffer.alternate;
+      out += drawRows(alternate, 0, contentEnd(alternate, 0, terminal.rows, terminal.cols), terminal.cols) + this.bufferState(core.buffers.alt, this.keyboard.alternate);
+    }
+    // Back to ASCII in G0 (bufferState designated the saved charset) until charsets() at the end.
+    out += '\x1b(B' + this.modes();
 
-    const { scrollTop, scrollBottom } = core.buffer;
-    const fullRegion = scrollTop === 0 && scrollBottom === terminal.rows - 1;
-    if (!fullRegion) out += `\x1b[${scrollTop + 1};${scrollBottom + 1}r`;
+    // Margins, then origin mode, then the cursor: DECSTBM and DECOM both home the cursor.
+    out += this.margins(core.buffer);
+    const scrollTop = core.buffer.scrollTop;
     const origin = terminal.modes.originMode;
     if (origin) out += '\x1b[?6h';
-
-    // Absolute cursor position last (DECSTBM and DECOM both home the cursor).
+    const buffer = terminal.buffer.active;
     const row = buffer.cursorY + 1 - (origin ? scrollTop : 0);
-    if (buffer.cursorX >= terminal.cols) out += this.pendingWrap(buffer.cursorY, row);
-    else out += `\x1b[${row};${buffer.cursorX + 1}H`;
+    out += buffer.cursorX >= terminal.cols ? this.pendingWrap(buffer.cursorY, row) : `\x1b[${row};${buffer.cursorX + 1}H`;
+    out += sgrFor(core._inputHandler._curAttrData);
+    // After the pending-wrap rewrite: it must be printed in ASCII, without insert mode and with autowrap.
+    out += this.charsets();
+    if (terminal.modes.insertMode) out += '\x1b[4h';
+    if (!terminal.modes.wraparoundMode) out += '\x1b[?7l';
     out += core.coreService.isCursorHidden ? '\x1b[?25l' : '\x1b[?25h';
+    if (terminal.modes.synchronizedOutputMode) out += '\x1b[?2026h';
+    return out;
+  }
+
+  /** DECSTBM for the buffer's scroll region, unless it is the whole screen (as the prefix left it). */
+  private margins(buffer: XtermBuffer): string {
+    const full = buffer.scrollTop === 0 && buffer.scrollBottom === this.terminal.rows - 1;
+    return full ? '' : `\x1b[${buffer.scrollTop + 1};${buffer.scrollBottom + 1}r`;
+  }
+
+  /** A buffer's tab stops, DECSC state (what ESC 8 and leaving the alternate screen restore) and keyboard flags. */
+  private bufferState(buffer: XtermBuffer, keyboard: number[]): string {
+    let out = this.tabStops(buffer);
+    const savedRow = Math.max(buffer.savedY - buffer.ybase, 0) + 1;
+    out += `\x1b[${savedRow};${buffer.savedX + 1}H${sgrFor(buffer.savedCurAttrData)}\x1b(${charsetDesignator(buffer.savedCharset)}\x1b7`;
+    return out + this.keyboardPushes(keyboard);
+  }
+
+  private keyboardPushes(keyboard: number[]): string {
+    return keyboard.map((flags) => `\x1b[>${flags}u`).join('');
+  }
+
+  /** Designates G0–G3 (the prefix set them all to ASCII) and shifts the active one in. */
+  private charsets(): string {
+    const service = this.core._charsetService;
+    let out = '';
+    ['(', ')', '*', '+'].forEach((intermediate, g) => {
+      const designator = charsetDesignator(service._charsets[g]);
+      if (g === 0 || designator !== 'B') out += `\x1b${intermediate}${designator}`;
+    });
+    return out + (GL_SHIFTS[service.glevel] ?? '');
+  }
+
+  /** Modes the prefix turned off, set again when the program has them on. */
+  private modes(): string {
+    const modes = this.terminal.modes;
+    const core = this.core;
+    let out = '';
+    if (modes.applicationCursorKeysMode) out += '\x1b[?1h';
+    if (modes.applicationKeypadMode) out += '\x1b=';
+    if (modes.bracketedPasteMode) out += '\x1b[?2004h';
+    if (modes.reverseWraparoundMode) out += '\x1b[?45h';
+    if (modes.sendFocusMode) out += '\x1b[?1004h';
+    if (core.optionsService.rawOptions.convertEol) out += '\x1b[20h';
+    out += MOUSE_PROTOCOLS[modes.mouseTrackingMode] ?? '';
+    out += MOUSE_ENCODINGS[core.coreMouseService.activeEncoding] ?? '';
+    if (this.legacyMouseEncoding) out += `\x1b[?${this.legacyMouseEncoding}h`;
+    const { cursorStyle, cursorBlink } = core.coreService.decPrivateModes;
+    if (cursorStyle && CURSOR_STYLES[cursorStyle] !== undefined) out += `\x1b[${CURSOR_STYLES[cursorStyle]! - (cursorBlink ? 1 : 0)} q`;
+    if (core.optionsService.rawOptions.cursorBlink) out += '\x1b[?12h';
     return out;
   }
 
@@ -198,23 +288,28 @@ export class Screen {
     let col = terminal.cols - 1;
     let cell = line?.getCell(col);
     if (cell && cell.getWidth() === 0 && col > 0) cell = line?.getCell(--col);
-    if (!cell) return `\x1b[${row};${terminal.cols}H`;
-    const current = (terminal as unknown as { _core: { _inputHandler: { _curAttrData: Attributes } } })._core._inputHandler._curAttrData;
-    return `\x1b[${row};${col + 1}H${sgrFor(cell)}${cell.getChars() || ' '}${sgrFor(current)}`;
+    if (!line || !cell) return `\x1b[${row};${terminal.cols}H`;
+    const at = `\x1b[${row};${col + 1}H`;
+    if (cell.getChars()) return `${at}${sgrFor(cell)}${cell.getChars()}`;
+    // The row changed under a waiting cursor (scrolled or erased) and its last cell is blank. A wholly
+    // blank row is made again exactly by erasing it all from there (EL 1 keeps the cursor waiting);
+    // otherwise a space stands in for the blank cell.
+    const other = line.getCell(0)!;
+    let blankRow = true;
+    for (let x = 0; x < terminal.cols && blankRow; x++) blankRow = isBlank(line.getCell(x, other)!) && sameAttributes(other, cell);
+    return blankRow ? `${at}${backgroundSgr(cell)} \x1b[1K` : `${at}${sgrFor(cell)} `;
   }
 
-  private tabStops(): string {
-    const tabs = this.core.buffer.tabs;
-    const stops = Object.keys(tabs)
-      .map(Number)
-      .filter((column) => tabs[column]);
-    const isDefault = stops.length > 0 && stops.every((column) => column % 8 === 0) && stops.length >= Math.floor((this.terminal.cols - 1) / 8);
-    if (isDefault) return '';
-    // Clear all, then set each stop (HTS) at its column; the cursor is repositioned afterwards.
-    return `\x1b[3g${stops.map((column) => `\x1b[1;${column + 1}H\x1bH`).join('')}`;
+  /** Clears every tab stop, then sets each of the buffer's (HTS at its column); the cursor is placed later. */
+  private tabStops(buffer: XtermBuffer): string {
+    let out = '\x1b[3g';
+    for (const column of Object.keys(buffer.tabs).map(Number)) {
+      if (buffer.tabs[column] && column < this.terminal.cols) out += `\x1b[1;${column + 1}H\x1bH`;
+    }
+    return out;
   }
 
-  /** The screen as text, like `tmux capture-pane -p` (`-e` when ansi). */
+  /** The screen as text, like `tmux capture-pane -p` (`-e` when ansi), without trailing blank lines. */
   text(options: { ansi: boolean; scrollback: number }): ScreenText {
     const terminal = this.terminal;
     const buffer = terminal.buffer.active;
@@ -226,7 +321,7 @@ export class Screen {
       const line = buffer.getLine(y);
       lines.push(!line ? '' : options.ansi ? lineToAnsi(line, terminal.cols) : line.translateToString(true));
     }
-    while (lines.length && (lines[lines.length - 1] === '' || lines[lines.length - 1] === '\x1b[0m')) lines.pop();
+    while (lines.length && lines[lines.length - 1] === '') lines.pop();
     const text = lines.join('\n');
     return {
       text,

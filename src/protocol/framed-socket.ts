@@ -22,17 +22,21 @@ export class FramedSocket {
     socket.on('data', (chunk: Buffer) => {
       if (this.closed) return;
       let frames: Frame[];
+      let malformed: FrameError | undefined;
       try {
         frames = this.decoder.push(chunk);
       } catch (error) {
         if (!(error instanceof FrameError)) throw error;
-        handlers.malformed(error);
-        this.close();
-        return;
+        frames = error.frames;
+        malformed = error;
       }
       for (const frame of frames) {
         if (this.closed) return;
         handlers.frame(frame);
+      }
+      if (malformed && !this.closed) {
+        handlers.malformed(malformed);
+        this.close();
       }
     });
     socket.on('error', () => this.close());

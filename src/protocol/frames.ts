@@ -42,7 +42,10 @@ export function encodeMessage(kind: FrameKind, payload: Buffer | string): Buffer
   return message;
 }
 
-export class FrameError extends Error {}
+export class FrameError extends Error {
+  /** Whole frames that arrived before the bad one, in the same chunk: still the peer's to act on. */
+  frames: Frame[] = [];
+}
 
 function checkKind(kind: number): FrameKind {
   if (kind !== FrameKind.Control && kind !== FrameKind.Output && kind !== FrameKind.Input) {
@@ -72,14 +75,20 @@ export class FrameDecoder {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const frames: Frame[] = [];
-    while (this.buffered >= LENGTH_PREFIX_BYTES) {
-      const head = this.peek(LENGTH_PREFIX_BYTES);
-      const length = head.readUInt32BE(0);
-      if (length < 1) throw new FrameError('empty frame');
-      if (length > this.maxFrameBytes) throw new FrameError(`frame of ${length} bytes exceeds the limit`);
-      if (this.buffered < LENGTH_PREFIX_BYTES + length) break;
-      const whole = this.take(LENGTH_PREFIX_BYTES + length);
-      frames.push({ kind: checkKind(whole[LENGTH_PREFIX_BYTES]!), payload: whole.subarray(LENGTH_PREFIX_BYTES + 1) });
+    try {
+      while (this.buffered >= LENGTH_PREFIX_BYTES) {
+        const head = this.peek(LENGTH_PREFIX_BYTES);
+        const length = head.readUInt32BE(0);
+        if (length < 1) throw new FrameError('empty frame');
+        if (length > this.maxFrameBytes) throw new FrameError(`frame of ${length} bytes exceeds the limit`);
+        if (this.buffered < LENGTH_PREFIX_BYTES + length) break;
+        const whole = this.take(LENGTH_PREFIX_BYTES + length);
+        frames.push({ kind: checkKind(whole[LENGTH_PREFIX_BYTES]!), payload: whole.subarray(LENGTH_PREFIX_BYTES + 1) });
+      }
+    } catch (error) {
+      // What arrives before a bad frame must not depend on how the stream was cut into chunks.
+      if (error instanceof FrameError) error.frames = frames;
+      throw error;
     }
     return frames;
   }

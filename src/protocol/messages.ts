@@ -68,7 +68,7 @@ export function parseClientMessage(payload: Buffer): ClientMessage {
   } catch {
     throw new ValidationError('control frame is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null) throw new ValidationError('control frame is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError('control frame is not a JSON object');
   const type = (value as { type?: unknown }).type;
   switch (type) {
     case 'hello':
@@ -86,7 +86,12 @@ export function parseClientMessage(payload: Buffer): ClientMessage {
 
 /** Daemon messages are trusted more than client ones but still shape-checked before use. */
 export function parseServerMessage(payload: Buffer): ServerMessage {
-  const value = JSON.parse(payload.toString('utf8')) as ServerMessage;
+  let value: ServerMessage;
+  try {
+    value = JSON.parse(payload.toString('utf8')) as ServerMessage;
+  } catch {
+    throw new ValidationError('daemon sent a malformed control frame (not JSON)');
+  }
   if (typeof value !== 'object' || value === null || typeof value.type !== 'string') {
     throw new ValidationError('daemon sent a malformed control frame');
   }

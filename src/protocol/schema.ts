@@ -118,9 +118,8 @@ export function record<T, I>(inner: Validator<T, I>, maxKeys = 10_000): Validato
       if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, description, value);
       const entries = Object.entries(value);
       if (entries.length > maxKeys) throw new ValidationError(`${path}: more than ${maxKeys} keys`);
-      const result: Record<string, T> = {};
-      for (const [key, item] of entries) result[key] = inner.parse(item, `${path}.${key}`);
-      return result;
+      // fromEntries defines own properties, so a "__proto__" key stays data instead of setting the prototype.
+      return Object.fromEntries(entries.map(([key, item]) => [key, inner.parse(item, `${path}.${key}`)]));
     },
   };
 }
@@ -147,7 +146,8 @@ export function object<S extends Shape>(
       const input = value as Record<string, unknown>;
       if (!options.allowUnknown) {
         for (const key of Object.keys(input)) {
-          if (!(key in shape)) throw new ValidationError(`${path}.${key}: unknown key`);
+          // Own keys only: `in` would also accept inherited names such as "constructor" or "__proto__".
+          if (!Object.hasOwn(shape, key)) throw new ValidationError(`${path}.${key}: unknown key`);
         }
       }
       const result: Record<string, unknown> = {};

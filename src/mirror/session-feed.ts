@@ -42,6 +42,8 @@ export class SessionFeed {
   private parsing = false;
   private readonly drained: (() => void)[] = [];
   private readonly keepLines: number;
+  /** Pending bytes at which to look for a cut again; doubled after a miss so scans stay linear. */
+  private fastForwardAt = FAST_FORWARD_BYTES;
 
   constructor(
     private readonly id: string,
@@ -101,8 +103,9 @@ export class SessionFeed {
   /** Feeds the parser one batch at a time, skipping what cannot matter when it falls behind. */
   private pump(): void {
     if (this.parsing) return;
-    if (this.pendingBytes > FAST_FORWARD_BYTES) this.fastForward();
+    if (this.pendingBytes > this.fastForwardAt) this.fastForward();
     const next = this.pending.shift();
+    if (this.pendingBytes < FAST_FORWARD_BYTES) this.fastForwardAt = FAST_FORWARD_BYTES;
     if (!next) {
       for (const resolve of this.drained.splice(0)) resolve();
       return;
@@ -129,7 +132,11 @@ export class SessionFeed {
       at += entry.data.length;
     }
     const cut = fastForwardCut(all, this.keepLines);
-    if (!cut) return;
+    if (!cut) {
+      this.fastForwardAt = 2 * this.pendingBytes;
+      return;
+    }
+    this.fastForwardAt = FAST_FORWARD_BYTES;
     const credit = this.pending.reduce((sum, entry) => sum + entry.credit, 0);
     const buffers = this.pending.flatMap((entry) => entry.buffers);
     const time = this.pending[this.pending.length - 1]!.time;
@@ -147,7 +154,7 @@ export class SessionFeed {
   /** Resolves once everything received so far is parsed (catching up by skipping where it can). */
   settled(): Promise<void> {
     if (!this.parsing && !this.pending.length) return this.screen.settled();
-    if (this.pendingBytes > this.keepLines * 16) this.fastForward();
+    if (this.pendingBytes > Math.max(this.keepLines * 16, this.fastForwardAt / 2)) this.fastForward();
     return new Promise<void>((resolve) => this.drained.push(resolve)).then(() => this.screen.settled());
   }
 

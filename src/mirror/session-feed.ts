@@ -40,7 +40,8 @@ export class SessionFeed {
   private readonly pending: Pending[] = [];
   private pendingBytes = 0;
   private parsing = false;
-  private readonly drained: (() => void)[] = [];
+  /** Waiters for the parser to reach an output offset. */
+  private readonly waiters: { offset: number; resolve: () => void }[] = [];
   private readonly keepLines: number;
   /** Pending bytes at which to look for a cut again; doubled after a miss so scans stay linear. */
   private fastForwardAt = FAST_FORWARD_BYTES;
@@ -104,12 +105,10 @@ export class SessionFeed {
   private pump(): void {
     if (this.parsing) return;
     if (this.pendingBytes > this.fastForwardAt) this.fastForward();
+    this.wake();
     const next = this.pending.shift();
     if (this.pendingBytes < FAST_FORWARD_BYTES) this.fastForwardAt = FAST_FORWARD_BYTES;
-    if (!next) {
-      for (const resolve of this.drained.splice(0)) resolve();
-      return;
-    }
+    if (!next) return;
     this.parsing = true;
     this.screen.write(next.data, () => {
       this.parsing = false;
@@ -151,11 +150,28 @@ export class SessionFeed {
     this.pendingBytes = rest.length;
   }
 
-  /** Resolves once everything received so far is parsed (catching up by skipping where it can). */
+  private wake(): void {
+    for (let index = this.waiters.length - 1; index >= 0; index--) {
+      const waiter = this.waiters[index]!;
+      if (this.parsedOffset >= waiter.offset) {
+        this.waiters.splice(index, 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /**
+   * Resolves once everything received before the call is parsed (catching up by skipping where it
+   * can) — not when the parser is idle, which a program printing flat out would postpone forever.
+   */
   settled(): Promise<void> {
     if (!this.parsing && !this.pending.length) return this.screen.settled();
     if (this.pendingBytes > Math.max(this.keepLines * 16, this.fastForwardAt / 2)) this.fastForward();
-    return new Promise<void>((resolve) => this.drained.push(resolve)).then(() => this.screen.settled());
+    const offset = this.offset;
+    return new Promise<void>((resolve) => {
+      this.waiters.push({ offset, resolve });
+      this.wake();
+    }).then(() => this.screen.settled());
   }
 
   /** A serialized screen at the current parse position. */

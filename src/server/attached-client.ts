@@ -62,6 +62,11 @@ export class AttachedClient {
       return;
     }
     if (screen !== undefined) this.sink.sendOutput(Buffer.from(screen, 'utf8'));
+    if (this.pendingBytes > CLIENT_HIGH_WATER && !this.endAfterSync) {
+      // More arrived while the screen was drawn than a client may have queued: draw it again instead.
+      this.sync();
+      return;
+    }
     for (const chunk of this.pending) this.sink.sendOutput(chunk);
     this.pending = [];
     this.pendingBytes = 0;

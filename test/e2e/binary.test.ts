@@ -215,8 +215,29 @@ describe('the single binary', () => {
   });
 
   // Recordings (issue: recording) add their end-to-end checks here, against the same binary:
-  it.todo('replays a recorded session (ccmux replay)');
-  it.todo('searches recorded output (ccmux search)');
+  it('replays a recorded session in a terminal, and with the daemon down', async () => {
+    const home = cleanHome();
+    await home.newSession(['bash', '-c', 'echo REPLAY-ONE; sleep 0.3; echo REPLAY-TWO'], ['-s', 'played']);
+    await home.ok(['wait', 'played', '--until', 'exit']);
+    const terminal = new TestTerminal(binary, ['replay', 'played', '--speed', '4'], { env: home.env, cwd: home.dir });
+    terminals.push(terminal);
+    await terminal.waitForScreen((s) => s.includes('REPLAY-ONE') && s.includes('REPLAY-TWO'), 'the replayed output');
+    expect((await terminal.exited).exitCode).toBe(0);
+    await home.ok(['kill-server']);
+    expect(await home.ok(['replay', 'played'])).toContain('REPLAY-TWO');
+  });
+
+  it('searches recorded output across sessions', async () => {
+    const home = cleanHome();
+    await home.newSession(['bash', '-c', 'echo needle in the first; sleep 600'], ['-s', 'first']);
+    await home.newSession(['bash', '-c', 'echo no match here; echo another needle; sleep 600'], ['-s', 'second']);
+    const hits = await waitUntil('both hits in the index', async () => {
+      const result = await home.run(['search', 'needle', '--json']);
+      const found = result.code === 0 ? (JSON.parse(result.stdout) as { session: string; line: string }[]) : [];
+      return found.length === 2 ? found : undefined;
+    });
+    expect(hits.map((hit) => `${hit.session}: ${hit.line}`).sort()).toEqual(['first: needle in the first', 'second: another needle']);
+  });
   it('exports a recording (asciicast, jsonl, txt, raw) and imports one, with the daemon up or down', async () => {
     const home = cleanHome();
     await home.newSession(['bash', '-c', 'printf "one\\ntwo \\303\\251\\n"; exit 2'], ['-s', 'rec']);

@@ -227,6 +227,18 @@ describe('the single binary', () => {
     expect(await home.ok(['replay', 'played'])).toContain('REPLAY-TWO');
   });
 
+  it('loads user plugins (CommonJS and ESM) from the config directory', async () => {
+    const home = cleanHome();
+    const plugins = path.join(home.dir, 'plugins');
+    fs.mkdirSync(plugins);
+    for (const file of ['marker.cjs', 'esm-logger.mjs']) fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'plugins', file), path.join(plugins, file));
+    await home.newSession(['bash', '-c', 'echo plugged; exec sleep 600'], ['-s', 'plugged']);
+    await waitUntil('the ESM plugin to log a state change', () => fs.readFileSync(home.log, 'utf8').includes('esm-logger saw plugged'));
+    const listed = await home.json<{ name: string; state: string }[]>(['plugins']);
+    expect(listed.filter((plugin) => plugin.state === 'active').map((plugin) => plugin.name)).toEqual(['notify', 'shell-hooks', 'esm-logger', 'marker']);
+    await waitUntil('the CommonJS plugin to mark the session', async () => (await home.ok(['export', 'plugged', '--format', 'jsonl'])).includes('"label":"seen by marker"'));
+  });
+
   it('searches recorded output across sessions', async () => {
     const home = cleanHome();
     await home.newSession(['bash', '-c', 'echo needle in the first; sleep 600'], ['-s', 'first']);

@@ -78,8 +78,8 @@ export interface PlayerStatus {
 
 export type PlayerEnd = 'end' | 'quit';
 
-/** Events `]` jumps to; titles (spinners) and input would make it useless. */
-export const JUMP_EVENTS: ReadonlySet<string> = new Set(['marker', 'resize', 'bell', 'exit', 'lost']);
+/** Events `]` jumps to (agent state changes included); titles (spinners) and input would make it useless. */
+export const JUMP_EVENTS: ReadonlySet<string> = new Set(['marker', 'state', 'notification', 'resize', 'bell', 'exit', 'lost']);
 export const MIN_SPEED = 1 / 64;
 export const MAX_SPEED = 64;
 /** Output written per turn of the event loop while catching up, so that keys still get through. */
@@ -205,7 +205,7 @@ export class Player {
     if (this.playing) this.schedule(0);
   }
 
-  /** `]`: jumps to the next marker, resize, bell, exit or loss. */
+  /** `]`: jumps to the next marker, agent state change, notification, resize, bell, exit or loss. */
   nextEvent(): void {
     if (this.finished) return;
     const from = this.currentTime();

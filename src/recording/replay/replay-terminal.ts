@@ -23,8 +23,15 @@ export function speedLabel(speed: number): string {
   return speed >= 1 ? `${speed}x` : `1/${Math.round(1 / speed)}x`;
 }
 
-function eventNote(event: RecordedEvent): string | undefined {
+function eventNote(event: RecordedEvent, events: readonly RecordedEvent[]): string | undefined {
   switch (event.type) {
+    case 'state': {
+      // Numbered, so that "needs-input #3" can be found again.
+      const same = events.filter((other) => other.type === 'state' && other.to === event.to && other.t <= event.t).length;
+      return `${String(event.to)} #${same}${event.waitingFor ? ` (${String(event.waitingFor)})` : ''}`;
+    }
+    case 'notification':
+      return `notification: ${[event.title, event.body].filter(Boolean).join(': ')}`;
     case 'marker':
       return event.label ? `marker "${String(event.label)}"` : 'marker';
     case 'resize':
@@ -58,7 +65,7 @@ export async function replayInTerminal(source: ReplaySource, options: TerminalRe
   const player = new Player(source, view, options, (change) => {
     if (change.type === 'no-more-events') note = 'no more markers';
     if (change.type === 'event') {
-      const text = eventNote(change.event);
+      const text = eventNote(change.event, source.events);
       // While playing, only what is worth a glance reaches the title (bells and titles would flood it).
       if (!text || (!change.jumped && player.isPlaying && change.event.type === 'bell')) return;
       note = text;

@@ -7,6 +7,7 @@
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { Terminal, type IBufferCell, type IBufferLine } from '@xterm/headless';
+import { CsiClamp } from './csi-clamp';
 
 export interface ScreenText {
   text: string;
@@ -102,6 +103,7 @@ export const REPAINT_PREFIX = '\x1b[?1049l\x1b[0m\x1b[r\x1b[?6l\x1b[4l\x1b[?7h\x
 export class Screen {
   readonly terminal: Terminal;
   private readonly serializer = new SerializeAddon();
+  private readonly clamp = new CsiClamp(() => ({ cols: this.terminal.cols, rows: this.terminal.rows }));
   /** Kitty keyboard protocol flags stack, which xterm.js does not implement but programs push. */
   private kittyFlags: number[] = [];
 
@@ -138,7 +140,7 @@ export class Screen {
   }
 
   write(data: Uint8Array | string, done?: () => void): void {
-    this.terminal.write(data, done);
+    this.terminal.write(typeof data === 'string' ? data : this.clamp.filter(data), done);
   }
 
   /** Resolves once everything written so far has been parsed. */

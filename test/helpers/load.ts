@@ -36,6 +36,7 @@ export interface LoadReport {
   newMs: { p50: number; max: number };
   rssMiB: { before: number; max: number; after: number };
   fds: { before: number; duringMax: number; after: number };
+  /** Children left after the load, and zombies that stayed unreaped across two samples. */
   children: { after: number; zombiesSeen: number };
 }
 
@@ -86,6 +87,7 @@ export async function runLoad(home: CcmuxHome, options: LoadOptions): Promise<Lo
   let stop = false;
   let cycles = 0;
   let zombiesSeen = 0;
+  let lastZombies = new Set<number>();
   let rssMax = rssBefore;
   let fdsMax = fdsBefore;
   const latencies: number[] = [];
@@ -120,7 +122,11 @@ export async function runLoad(home: CcmuxHome, options: LoadOptions): Promise<Lo
       latencies.push(performance.now() - started);
       rssMax = Math.max(rssMax, rssMiB(daemon));
       fdsMax = Math.max(fdsMax, openFds(daemon));
-      zombiesSeen = Math.max(zombiesSeen, children(daemon).filter((child) => child.state === 'Z').length);
+      // A program is a zombie for the moment between its exit and node-pty's waitpid; one still a
+      // zombie a sample (≥ 200 ms) later was never reaped.
+      const zombies = new Set(children(daemon).filter((child) => child.state === 'Z').map((child) => child.pid));
+      zombiesSeen = Math.max(zombiesSeen, [...zombies].filter((pid) => lastZombies.has(pid)).length);
+      lastZombies = zombies;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };

@@ -16,7 +16,7 @@ BINARY := dist/ccmux
 PREFIX ?= /usr/local
 SOURCES := $(shell find src -name '*.ts') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps deps-asciinema build dist install typecheck test run clean
+.PHONY: all deps deps-asciinema build dist install typecheck test soak run clean
 
 all: build
 
@@ -61,6 +61,12 @@ typecheck: deps
 ## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end (the built binary).
 test: deps typecheck deps-asciinema $(BINARY)
 	$(NODE) node_modules/vitest/vitest.mjs run
+
+## The long reliability runs (docs/RELIABILITY.md): 100 sessions under load for CCMUX_SOAK_SECONDS
+## (default 180), then 100 000 fuzz cases on the socket. Not part of `make test`.
+soak: deps $(BINARY)
+	$(NODE) node_modules/vitest/vitest.mjs run --config vitest.soak.config.ts
+	CCMUX_FUZZ_CASES=$${CCMUX_FUZZ_CASES:-100000} $(NODE) node_modules/vitest/vitest.mjs run test/integration/fuzz.test.ts
 
 ## Build, start a shell session and attach to it (C-b d detaches).
 run: build

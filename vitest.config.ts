@@ -5,6 +5,8 @@ export default defineConfig({
   define: { __CCMUX_VERSION__: JSON.stringify('0.0.0-test') },
   test: {
     include: ['test/**/*.test.ts'],
+    // Long load runs: `make soak` (vitest.soak.config.ts).
+    exclude: ['test/soak/**', '**/node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

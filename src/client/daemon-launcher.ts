@@ -98,7 +98,11 @@ async function startUnderLock(paths: Paths, deadline: number): Promise<DaemonCon
   });
   fs.closeSync(log);
   let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
+  let crashed: NodeJS.Signals | null = null;
+  child.once('exit', (code, signal) => {
+    exited = code;
+    crashed = signal;
+  });
   child.once('error', () => (exited = -1));
   child.unref();
   while (Date.now() < deadline) {
@@ -106,6 +110,13 @@ async function startUnderLock(paths: Paths, deadline: number): Promise<DaemonCon
       return await DaemonConnection.connect(paths.socket);
     } catch (error) {
       if (!isMissingDaemon(error)) throw error;
+    }
+    if (crashed) {
+      // A native crash at start is most likely a damaged store (LMDB trusts the file it maps).
+      throw new CcmuxError(
+        'unavailable',
+        `the daemon crashed while starting (${crashed}); if it keeps doing so the recording store may be damaged: move ${paths.store} away; see ${paths.log}`,
+      );
     }
     if (exited !== undefined) {
       throw new CcmuxError('unavailable', `the daemon could not start: ${lastLogLine(paths.log)}`);

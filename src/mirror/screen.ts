@@ -7,6 +7,7 @@
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { Terminal, type IBufferLine } from '@xterm/headless';
 import { backgroundSgr, contentEnd, drawRows, isBlank, sameAttributes, sgrFor, type Attributes } from './draw';
+import { CsiClamp } from './csi-clamp';
 
 export interface ScreenText {
   text: string;
@@ -110,6 +111,7 @@ export class Screen {
   private readonly keyboard: Record<'normal' | 'alternate', number[]> = { normal: [], alternate: [] };
   /** Mouse encoding 1005 or 1015 when the program set one (xterm.js tracks only 1006 and 1016). */
   private legacyMouseEncoding: number | undefined;
+  private readonly clamp = new CsiClamp(() => ({ cols: this.terminal.cols, rows: this.terminal.rows }));
 
   constructor(cols: number, rows: number, scrollback: number) {
     this.terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
@@ -164,7 +166,7 @@ export class Screen {
   }
 
   write(data: Uint8Array | string, done?: () => void): void {
-    this.terminal.write(data, done);
+    this.terminal.write(typeof data === 'string' ? data : this.clamp.filter(data), done);
   }
 
   /** Resolves once everything written so far has been parsed. */

@@ -1,7 +1,8 @@
 // The daemon's handle on the store: every write goes through here so that a failing store (disk or map
 // full, deleted, read-only) degrades recording with a warning instead of taking sessions down, and
 // recovers by itself; also retention (size caps, oldest first) and marking crashed sessions as lost.
-import { describeError } from '../errors';
+import * as fs from 'node:fs';
+import { CcmuxError, describeError } from '../errors';
 import type { Logger } from '../server/logger';
 import { peekOutputRecord } from '../store/record-format';
 import { Store, type StoredSession } from '../store/store';
@@ -10,6 +11,10 @@ import { roundMicros } from './timeline';
 /** After a failed write, writes are dropped for this long before they are tried again. */
 const RETRY_MS = 5000;
 const RETENTION_INTERVAL_MS = 10_000;
+/** How often the data file is checked for having been deleted, replaced or overwritten under us. */
+const WATCH_MS = 2000;
+/** Below this much free space a failed write is reported as the disk being full. */
+const LOW_SPACE_BYTES = 1024 * 1024;
 
 export interface RetentionLimits {
   /** Per-session cap on stored bytes; the oldest output is trimmed first. */
@@ -22,6 +27,9 @@ export class RecordingStore {
   /** Why recording is degraded, or undefined when it works. */
   error: string | undefined;
   private failedAt = 0;
+  /** Set when the data file is gone or damaged: recording stays off, and nothing touches the map again. */
+  private lostStore: { message: string; damaged: boolean } | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private retentionSoon: NodeJS.Timeout | undefined;
   /** Stored bytes of all sessions, kept current between retention passes. */
@@ -54,24 +62,61 @@ export class RecordingStore {
     recording.totalBytes = store.sessions().reduce((sum, session) => sum + session.storedBytes, 0);
     recording.retentionTimer = setInterval(() => void recording.enforceRetention(), RETENTION_INTERVAL_MS);
     recording.retentionTimer.unref();
+    recording.watchTimer = setInterval(() => recording.checkFile(), WATCH_MS);
+    recording.watchTimer.unref();
     return recording;
   }
 
   /** Runs a store write unless recording is degraded; a failure degrades it (logged once). */
   async write(operation: () => Promise<unknown>): Promise<void> {
-    if (this.error && Date.now() - this.failedAt < RETRY_MS) return;
+    if (this.lostStore || (this.error && Date.now() - this.failedAt < RETRY_MS)) return;
     try {
       await operation();
-      if (this.error) {
+      if (this.error && !this.lostStore) {
         this.log.info(`recording resumed (was: ${this.error})`);
         this.error = undefined;
       }
     } catch (error) {
-      const message = describeError(error);
-      if (!this.error) this.log.error(`recording degraded, output is not being stored: ${message}`);
+      const message = await this.describeFailure(error);
+      if (this.lostStore) return;
+      if (!this.error) this.log.error(`recording degraded, output is not being stored: ${message}; retrying every ${RETRY_MS / 1000} s`);
       this.error = message;
       this.failedAt = Date.now();
     }
+  }
+
+  /** lmdb reports a failed commit as "Commit failed" with the cause in a promise; a full disk shows as EIO. */
+  private async describeFailure(error: unknown): Promise<string> {
+    let cause = error;
+    const commitError = (error as { commitError?: Promise<unknown> } | undefined)?.commitError;
+    if (commitError) cause = await commitError.then(() => error, (reason: unknown) => reason);
+    let message = describeError(cause);
+    try {
+      const space = fs.statfsSync(this.store.dir);
+      const free = space.bavail * space.bsize;
+      if (free < LOW_SPACE_BYTES) message = `no space left on the device of ${this.store.dir} (${Math.floor(free / 1024)} KiB free; ${message})`;
+    } catch {
+      // The directory is gone: the watch reports that.
+    }
+    return message;
+  }
+
+  /** Throws for requests that would read the store after it was lost under us. */
+  assertUsable(): void {
+    if (this.lostStore) throw new CcmuxError('unavailable', `the recording store is unusable: ${this.lostStore.message}`);
+  }
+
+  /** Notices the data file being deleted, replaced or overwritten: writes would vanish or crash. */
+  checkFile(): void {
+    if (this.lostStore) return;
+    const problem = this.store.fileProblem();
+    if (!problem) return;
+    this.lostStore = problem;
+    this.error = `${problem.message}; restart the daemon to record again`;
+    this.log.error(
+      `recording stopped: the recording store ${problem.message}. Sessions keep running but nothing more is recorded; ` +
+        'ccmux kill-server (it ends the sessions) and a new start create a fresh store',
+    );
   }
 
   /** A session's recording grew by `bytes`; over a cap, retention runs soon rather than on its next tick. */
@@ -88,6 +133,7 @@ export class RecordingStore {
 
   /** Trims the oldest output of sessions over their cap, then of the oldest sessions while over the total cap. */
   async enforceRetention(): Promise<void> {
+    if (this.lostStore) return;
     const sessions = this.store.sessions().map((stored) => this.live.get(stored.id) ?? stored);
     for (const session of sessions) {
       if (session.storedBytes > this.limits.maxSessionBytes) await this.trim(session, session.storedBytes - this.limits.maxSessionBytes);
@@ -125,7 +171,10 @@ export class RecordingStore {
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer);
+    clearInterval(this.watchTimer);
     clearTimeout(this.retentionSoon);
+    // Closing flushes through the map: not into a file that was overwritten under us.
+    if (this.lostStore?.damaged) return;
     await this.store.close();
   }
 }

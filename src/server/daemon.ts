@@ -28,7 +28,8 @@ export async function runDaemon(paths: Paths): Promise<number> {
   try {
     recording = await RecordingStore.open(paths.store, log, config.recording);
   } catch (error) {
-    log.error(`cannot open the recording store: ${describeError(error)}`);
+    // A CcmuxError already says what and where (e.g. a damaged store and how to move it away).
+    log.error(error instanceof CcmuxError ? error.message : `cannot open the recording store: ${describeError(error)}`);
     return 1;
   }
   const mirrors = new MirrorHost((message) => log.error(message));
@@ -128,7 +129,11 @@ export async function runDaemon(paths: Paths): Promise<number> {
   // Detached from any terminal; a stray hangup must not take every session down.
   process.on('SIGHUP', () => log.warn('ignoring SIGHUP'));
   process.on('uncaughtException', (error) => log.error(`uncaught: ${error.stack ?? error.message}`));
-  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${describeError(reason)}`));
+  process.on('unhandledRejection', (reason) => {
+    // lmdb rejects an internal promise of its own for every failed commit; RecordingStore reports those.
+    if (reason instanceof Error && 'commitError' in reason) return;
+    log.error(`unhandled rejection: ${describeError(reason)}`);
+  });
   return exited;
 }
 

@@ -134,6 +134,7 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   peek: async (args, _context, { registry, recording, mirrors }) => {
     const session = registry.resolve(args.session);
     const options = { ansi: args.ansi, scrollback: args.scrollback };
+    if (!(session instanceof Session)) recording.assertUsable();
     const screen = session instanceof Session ? await session.screen(options) : await storedScreen(recording.store, mirrors, session.meta, options);
     return { text: screen.text, cols: screen.cols, rows: screen.rows, cursor: screen.cursor, altScreen: screen.altScreen };
   },
@@ -197,6 +198,7 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 
   import: async (args, _context, { registry, recording }) => {
     if (!path.isAbsolute(args.file)) throw new CcmuxError('bad-request', `import: ${args.file} is not an absolute path`);
+    recording.assertUsable();
     const meta = await importCast(recording.store, { file: args.file, cwd: args.cwd, identity: (base) => registry.identity(args.name, base) });
     let session: RecordedSession;
     try {

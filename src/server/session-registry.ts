@@ -88,6 +88,7 @@ export class SessionRegistry {
   /** Runs an ended or lost session's command again in its directory, continuing the same recording. */
   async respawn(session: AnySession, env: Record<string, string>): Promise<Session> {
     if (session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} is still running`);
+    this.recording.assertUsable();
     if (session instanceof Session) {
       await session.finished;
       session.dispose('removed');
@@ -176,6 +177,7 @@ export class SessionRegistry {
   /** Forgets an ended session and deletes its recording. */
   async remove(session: AnySession): Promise<void> {
     if (session.isRunning) throw new CcmuxError('invalid-state', `session ${session.name} is running; \`ccmux kill ${session.name}\` first`);
+    this.recording.assertUsable();
     if (session instanceof Session) await session.finished;
     this.sessions.delete(session.id);
     if (session instanceof Session) session.dispose('removed');

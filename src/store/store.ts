@@ -49,6 +49,43 @@ const LAST = Number.MAX_SAFE_INTEGER;
 /** Options every opener uses: a mismatch (e.g. compression) between daemon and CLI would corrupt reads. */
 const ENV_OPTIONS = { maxDbs: 8, pageSize: 4096 } as const;
 
+/** LMDB's meta pages (the first two pages) carry this magic after the page header. */
+const LMDB_MAGIC = 0xbeefc0de;
+const META_MAGIC_OFFSET = 24;
+
+/**
+ * Why `file` cannot be an LMDB data file, or undefined when its meta pages look sane. LMDB trusts the
+ * file it maps: garbage there crashes the process (SIGSEGV) instead of failing, so we look first.
+ */
+export function checkDataFile(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return (error as Error).message;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return undefined; // LMDB initializes an empty file.
+    if (size < 2 * ENV_OPTIONS.pageSize) return `it is truncated (${size} bytes)`;
+    const word = Buffer.alloc(4);
+    const valid = [0, 1].filter((page) => {
+      fs.readSync(fd, word, 0, 4, page * ENV_OPTIONS.pageSize + META_MAGIC_OFFSET);
+      return word.readUInt32LE(0) === LMDB_MAGIC;
+    });
+    return valid.length ? undefined : 'it is not an LMDB file (bad header)';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The identity of the data file this process mapped, to notice it being deleted or replaced. */
+interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
 export class Store {
   private constructor(
     private readonly env: RootDatabase,
@@ -58,6 +95,7 @@ export class Store {
     private readonly keyframesDb: Database<Buffer, [string, number]>,
     private readonly linesDb: Database<Buffer, [string, number]>,
     readonly dir: string,
+    private readonly identity: FileIdentity | undefined,
   ) {}
 
   static open(dir: string, options: { readOnly?: boolean } = {}): Store {
@@ -66,6 +104,13 @@ export class Store {
     if (!options.readOnly) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     else if (!fs.existsSync(path.join(dir, 'data.mdb'))) {
       throw new CcmuxError('not-found', `no recordings yet (${dir} does not exist)`);
+    }
+    const damage = checkDataFile(path.join(dir, 'data.mdb'));
+    if (damage) {
+      throw new CcmuxError(
+        'io',
+        `the recording store ${dir} is damaged: ${path.join(dir, 'data.mdb')} ${damage}; move it away (mv ${dir} ${dir}.damaged) to start a new one`,
+      );
     }
     let env: RootDatabase;
     try {
@@ -89,6 +134,7 @@ export class Store {
       db<Buffer>('keyframes', 'binary') as Database<Buffer, [string, number]>,
       db<Buffer>('lines', 'binary') as Database<Buffer, [string, number]>,
       dir,
+      fileIdentity(path.join(dir, 'data.mdb')),
     );
   }
 
@@ -201,6 +247,21 @@ export class Store {
     }
   }
 
+  /**
+   * Why the data file this store mapped is no longer the store at `dir` (deleted, replaced or
+   * overwritten), or undefined when it still is. Writes to a deleted file would vanish silently.
+   */
+  fileProblem(): { message: string; damaged: boolean } | undefined {
+    const file = path.join(this.dir, 'data.mdb');
+    const now = fileIdentity(file);
+    if (!now) return { message: `${file} was deleted`, damaged: false };
+    if (this.identity && (now.dev !== this.identity.dev || now.ino !== this.identity.ino)) {
+      return { message: `${file} was replaced by another file`, damaged: false };
+    }
+    const damage = checkDataFile(file);
+    return damage ? { message: `${file} was overwritten: ${damage}`, damaged: true } : undefined;
+  }
+
   /** Picks up writes committed by another process since the last read. */
   refresh(): void {
     this.env.resetReadTxn();
@@ -208,6 +269,15 @@ export class Store {
 
   async close(): Promise<void> {
     await this.env.close();
+  }
+}
+
+function fileIdentity(file: string): FileIdentity | undefined {
+  try {
+    const { dev, ino } = fs.statSync(file);
+    return { dev, ino };
+  } catch {
+    return undefined;
   }
 }
 

@@ -35,6 +35,7 @@ export class CcmuxHome {
   readonly dir: string;
   readonly env: Record<string, string>;
   private readonly pids = new Set<number>();
+  private readonly afterStop: (() => void)[] = [];
 
   constructor(extraEnv: Record<string, string> = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccmux-test-'));
@@ -123,6 +124,11 @@ export class CcmuxHome {
     if (pid) this.pids.add(pid);
   }
 
+  /** Runs `undo` on cleanup once the processes are gone, before the home is removed (e.g. an unmount). */
+  onCleanup(undo: () => void): void {
+    this.afterStop.unshift(undo);
+  }
+
   /** Stops the daemon (and anything tracked) by pid, then removes the home. */
   async cleanup(): Promise<void> {
     const pids = new Set(this.pids);
@@ -137,6 +143,8 @@ export class CcmuxHome {
     await waitUntil('test processes to exit', () => [...pids].every((pid) => !alive(pid)), { timeoutMs: 8000 }).catch(() => {
       for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
     });
+    await waitUntil('killed test processes to go', () => [...pids].every((pid) => !alive(pid)), { timeoutMs: 5000 }).catch(() => undefined);
+    for (const undo of this.afterStop) undo();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -62,6 +62,13 @@ describe('recording', () => {
     const lostMs = Math.max(0, printedAt - lastAt);
     console.log(`SIGKILL loss: ${Math.max(0, printed - lastLine)} lines, the last ${lostMs} ms of output`);
     expect(lastLine).toBeGreaterThan(10_000);
+    // Complete up to that window: the raw recording is lines 1…N exactly, none missing, doubled or torn
+    // (only the very last may be cut by the kill).
+    const raw = await home.ok(['export', 'counter', '--format', 'raw']);
+    const numbers = [...raw.matchAll(/line (\d+) \d{13}\r\n/g)].map((match) => Number(match[1]));
+    expect(numbers.length).toBeGreaterThanOrEqual(lastLine - 1);
+    expect(numbers.findIndex((n, i) => n !== i + 1)).toBe(-1);
+    expect(raw.length - numbers.reduce((sum, n) => sum + `line ${n} 0000000000000\r\n`.length, 0)).toBeLessThan(40);
     // The flush tick is 50 ms; commit and compression add a little. Generous for 2 loaded cores.
     expect(lostMs).toBeLessThan(1000);
   });

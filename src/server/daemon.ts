@@ -33,6 +33,8 @@ export async function runDaemon(paths: Paths): Promise<number> {
     return 1;
   }
   const mirrors = new MirrorHost((message) => log.error(message));
+  // The registry is created below; running sessions are counted on demand (flow control's budget).
+  const runningCount = () => registry.live().filter((session) => session.isRunning).length;
   const events = new Emitter<CcmuxEvent>();
   const registry = new SessionRegistry(
     {
@@ -40,6 +42,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
       scrollback: config.scrollback,
       socketPath: paths.socket,
       recordInput: config.recording.input,
+      runningSessions: () => runningCount(),
       recordingError: () => recording.error,
       events,
       agentRules: loadRules(path.join(paths.configDir, 'agents'), (message) => log.warn(message)),

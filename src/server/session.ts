@@ -20,9 +20,14 @@ import { AttachedClient, type ClientSink } from './attached-client';
 import { checkDirectory, resolveExecutable } from './executable';
 import { describeSession } from './session-info';
 
-/** Pause the program while this many output bytes wait for the mirror or the store; resume below the low mark. */
-const HIGH_WATER = 8 * 1024 * 1024;
-const LOW_WATER = 2 * 1024 * 1024;
+/**
+ * Pause the program while more output than its share of BACKLOG_BUDGET waits for the mirror or the
+ * store (between the two bounds); resume below a quarter of that. One session printing alone may
+ * run 8 MiB ahead; a hundred printing at once share 128 MiB rather than holding 800.
+ */
+const BACKLOG_BUDGET = 128 * 1024 * 1024;
+const MIN_HIGH_WATER = 512 * 1024;
+const MAX_HIGH_WATER = 8 * 1024 * 1024;
 /** `kill` without a signal: SIGHUP, then SIGTERM, then SIGKILL, this far apart. */
 const KILL_ESCALATION_MS = 2000;
 
@@ -32,6 +37,8 @@ export interface SessionDeps {
   socketPath: string;
   /** Record what clients type (off by default: passwords are input). */
   recordInput: boolean;
+  /** How many sessions are running (they share the output backlog budget). */
+  runningSessions(): number;
   /** Why recording is degraded, if it is. */
   recordingError(): string | undefined;
   /** The daemon's event bus (plugins, `ccmux events`). */
@@ -267,10 +274,11 @@ export class Session {
 
   private updateFlowControl(): void {
     const backlog = Math.max(this.mirror.backlog, this.recorder.inFlight);
-    if (!this.paused && backlog > HIGH_WATER) {
+    const highWater = Math.min(MAX_HIGH_WATER, Math.max(MIN_HIGH_WATER, BACKLOG_BUDGET / Math.max(1, this.deps.runningSessions())));
+    if (!this.paused && backlog > highWater) {
       this.paused = true;
       this.pty.pause();
-    } else if (this.paused && backlog < LOW_WATER) {
+    } else if (this.paused && backlog < highWater / 4) {
       this.paused = false;
       this.pty.resume();
     }

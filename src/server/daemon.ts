@@ -15,6 +15,7 @@ import { VERSION } from '../version';
 import { createLogger } from './logger';
 import type { ClientSink } from './attached-client';
 import { dispatchRequest, type DaemonServices, type RequestContext } from './request-handlers';
+import type { Session } from './session';
 import { SessionRegistry } from './session-registry';
 import { SocketListener } from './socket-listener';
 
@@ -34,7 +35,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
   }
   const mirrors = new MirrorHost((message) => log.error(message));
   // The registry is created below; running sessions are counted on demand (flow control's budget).
-  const runningCount = () => registry.live().filter((session) => session.isRunning).length;
+  const runningCount = (): number => registry.live().filter((session: Session) => session.isRunning).length;
   const events = new Emitter<CcmuxEvent>();
   const registry = new SessionRegistry(
     {

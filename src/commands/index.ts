@@ -28,28 +28,33 @@ import { statusCommand } from './status';
 import { waitCommand } from './wait';
 
 export const COMMANDS: readonly CommandSpec[] = [
+  // Start and manage sessions.
   newCommand,
-  attachCommand,
   lsCommand,
-  killCommand,
   renameCommand,
   resizeCommand,
-  rmCommand,
+  killCommand,
   respawnCommand,
-  muteCommandSpec,
-  unmuteCommandSpec,
-  sendCommand,
+  rmCommand,
+  // Watch them and get notified.
   peekCommand,
   waitCommand,
-  hasCommand,
   eventsCommand,
+  muteCommandSpec,
+  unmuteCommandSpec,
   notifyCommand,
+  // Step in and script.
+  attachCommand,
+  sendCommand,
+  hasCommand,
+  // Look back at what happened.
   replayCommand,
   searchCommand,
   markCommand,
   exportCommand,
   importCommand,
   pruneCommand,
+  // Set up, and the daemon.
   statusCommand,
   pluginsCommand,
   killServerCommand,

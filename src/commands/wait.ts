@@ -23,7 +23,7 @@ export const waitCommand: CommandSpec = {
   name: 'wait',
   args: '<name>',
   summary: 'wait until a session exits, is idle, or its screen matches (exit 0 met, 124 timeout, 4 gone)',
-  group: 'Inspect and script',
+  group: 'Watch',
   examples: [
     'ccmux wait build --until exit && notify-send done',
     'ccmux wait server --until match="listening on" --timeout 30',

@@ -25,6 +25,7 @@ import { searchCommand } from './search';
 import { sendCommand } from './send';
 import { serverCommand } from './server';
 import { statusCommand } from './status';
+import { tailCommand } from './tail';
 import { waitCommand } from './wait';
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   respawnCommand,
   rmCommand,
   // Watch them and get notified.
+  tailCommand,
   peekCommand,
   waitCommand,
   eventsCommand,

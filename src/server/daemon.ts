@@ -82,6 +82,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
     startedAt: Date.now(),
     socketPath: paths.socket,
     logPath: paths.log,
+    configPath: paths.configFile,
     clientCount: () => listener.connections.size,
     shutdown: () => void stop('kill-server'),
     events,
@@ -133,7 +134,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
 }
 
 /** Commands a plugin may run: everything but what needs a connection of its own or stops the daemon. */
-const NOT_FOR_PLUGINS = new Set(['attach', 'events', 'kill-server', 'agent-hook']);
+const NOT_FOR_PLUGINS = new Set(['attach', 'events', 'tail', 'kill-server', 'agent-hook']);
 
 function runForPlugin(command: string, args: Record<string, unknown>, services: DaemonServices): Promise<unknown> {
   if (!(command in REQUEST_ARGS) || NOT_FOR_PLUGINS.has(command)) {

@@ -1,5 +1,6 @@
 // The command table: every CLI command, in help order. Parsing, help and the daemon's vocabulary follow it.
 import { attachCommand } from './attach';
+import { configCommand } from './config';
 import type { CommandSpec } from './command';
 import { eventsCommand } from './events';
 import { exportCommand } from './export';
@@ -58,6 +59,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   pruneCommand,
   // Set up, and the daemon.
   statusCommand,
+  configCommand,
   pluginsCommand,
   killServerCommand,
   serverCommand,

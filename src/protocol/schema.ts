@@ -147,7 +147,7 @@ export function object<S extends Shape>(
       const input = value as Record<string, unknown>;
       if (!options.allowUnknown) {
         for (const key of Object.keys(input)) {
-          if (!(key in shape)) throw new ValidationError(`${path}.${key}: unknown key`);
+          if (!(key in shape)) throw new ValidationError(`${path}.${key}: unknown key (known: ${Object.keys(shape).join(', ')})`);
         }
       }
       const result: Record<string, unknown> = {};

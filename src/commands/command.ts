@@ -37,6 +37,8 @@ export interface CommandSpec {
   examples: string[];
   options: OptionSpec[];
   hidden?: boolean;
+  /** Shell completion: the values a flag or argument takes, by its value name (`format` for `--format <format>`). */
+  values?: Record<string, readonly string[]>;
   /** Resolves with the exit status. */
   run(context: CommandContext): Promise<number>;
 }

@@ -1,5 +1,6 @@
 // The command table: every CLI command, in help order. Parsing, help and the daemon's vocabulary follow it.
 import { attachCommand } from './attach';
+import { completionCommand, sessionNamesCommand } from './completion';
 import { configCommand } from './config';
 import type { CommandSpec } from './command';
 import { eventsCommand } from './events';
@@ -60,8 +61,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   // Set up, and the daemon.
   statusCommand,
   configCommand,
+  completionCommand,
   pluginsCommand,
   killServerCommand,
   serverCommand,
   hookCommand,
+  sessionNamesCommand,
 ];

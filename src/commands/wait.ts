@@ -31,6 +31,7 @@ export const waitCommand: CommandSpec = {
     'ccmux wait claude --until needs-input --timeout 600 && notify-send "claude needs you"',
     'ccmux wait logs --until idle=10   # 10 s without output',
   ],
+  values: { condition: ['exit', 'idle', 'idle=', 'needs-input', 'working', 'match='] },
   options: [
     {
       flags: '--until <condition>',

@@ -26,6 +26,7 @@ import { rmCommand } from './rm';
 import { searchCommand } from './search';
 import { sendCommand } from './send';
 import { serverCommand } from './server';
+import { serviceCommand } from './service';
 import { statusCommand } from './status';
 import { tailCommand } from './tail';
 import { waitCommand } from './wait';
@@ -62,6 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   statusCommand,
   configCommand,
   completionCommand,
+  serviceCommand,
   pluginsCommand,
   killServerCommand,
   serverCommand,

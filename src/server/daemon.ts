@@ -16,7 +16,8 @@ import { createLogger } from './logger';
 import type { ClientSink } from './attached-client';
 import { dispatchRequest, type DaemonServices, type RequestContext } from './request-handlers';
 import { SessionRegistry } from './session-registry';
-import { SocketListener } from './socket-listener';
+import { ALREADY_RUNNING_STATUS } from '../service/systemd';
+import { SocketListener, isLive } from './socket-listener';
 
 /** Runs until `kill-server` or SIGTERM/SIGINT; resolves with the process exit status. */
 export async function runDaemon(paths: Paths): Promise<number> {
@@ -24,6 +25,12 @@ export async function runDaemon(paths: Paths): Promise<number> {
   ensurePrivateDir(paths.runtimeDir);
   ensurePrivateDir(paths.stateDir);
   const config = loadConfig(paths.configFile);
+  // Checked before the store is opened: opening it marks sessions stored as running as lost, which
+  // they are not while another daemon runs them. (A systemd unit does not restart on this status.)
+  if (await isLive(paths.socket)) {
+    log.error(`another daemon is already listening on ${paths.socket}`);
+    return ALREADY_RUNNING_STATUS;
+  }
   let recording: RecordingStore;
   try {
     recording = await RecordingStore.open(paths.store, log, config.recording);

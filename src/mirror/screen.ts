@@ -218,7 +218,7 @@ export class Screen {
    * The output's last lines, for `tail`: wrapped rows joined back into the lines the program printed,
    * the last `count` complete ones, and — when the output ends on the cursor's line — that line so far
    * (`partial`, with the cursor's index in it, where the next output continues). On the alternate
-   * screen (a full-screen program) the lines are the screen's rows.
+   * screen (a full-screen program) the lines are the screen's rows, runs of empty ones as one.
    */
   tail(count: number): { lines: string[]; partial: string; cursor: number } {
     const buffer = this.terminal.buffer.active;
@@ -226,9 +226,13 @@ export class Screen {
     let last = buffer.baseY + this.terminal.rows - 1;
     while (last >= 0 && rowText(last, true) === '') last--;
     if (buffer.type === 'alternate') {
+      // A full-screen program lays its text out in rows: runs of empty rows say nothing, one is kept.
       const lines: string[] = [];
-      for (let y = Math.max(0, last - count + 1); y <= last; y++) lines.push(rowText(y, true));
-      return { lines, partial: '', cursor: 0 };
+      for (let y = 0; y <= last; y++) {
+        const text = rowText(y, true);
+        if (text || (lines.length && lines[lines.length - 1])) lines.push(text);
+      }
+      return { lines: lines.slice(Math.max(0, lines.length - count)), partial: '', cursor: 0 };
     }
     /** The logical line that ends at row `end`: from its first row (not a wrapped continuation) on. */
     const logical = (end: number): { start: number; text: string } => {

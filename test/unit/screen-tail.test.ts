@@ -54,9 +54,9 @@ describe('Screen.tail', () => {
     expect(screen.tail(10)).toEqual({ lines: ['a', '', 'b'], partial: '', cursor: 0 });
   });
 
-  it('gives the rows of a full-screen program (alternate screen)', async () => {
-    await screenWith('shell\r\n\x1b[?1049h\x1b[H\x1b[2Jtop line\x1b[3;1Hthird row\x1b[1;1H');
-    expect(screen.tail(10)).toEqual({ lines: ['top line', '', 'third row'], partial: '', cursor: 0 });
-    expect(screen.tail(1).lines).toEqual(['third row']);
+  it('gives the rows of a full-screen program (alternate screen), runs of empty rows as one', async () => {
+    await screenWith('shell\r\n\x1b[?1049h\x1b[H\x1b[2J\x1b[2;1Htop line\x1b[3;1Hsecond\x1b[6;1Hlast row\x1b[1;1H', 20, 8);
+    expect(screen.tail(10)).toEqual({ lines: ['top line', 'second', '', 'last row'], partial: '', cursor: 0 });
+    expect(screen.tail(1).lines).toEqual(['last row']);
   });
 });

@@ -32,7 +32,7 @@ export function mainHelp(): string {
   }
   lines.push(
     'The main job, step by step (docs/GUIDE.md has the whole walk-through):',
-    '  ccmux new -d -s api -- claude      start an agent in the background (three: -s api, -s web, -s docs)',
+    '  ccmux new -d -s api -- claude      start an agent in the background (and -s web, -s docs…)',
     '  ccmux ls -w                        watch them all: state, what each waits for, last output',
     '  ccmux tail -f api                  follow one agent\'s output as text',
     '  ccmux attach api                   step in; C-b d detaches, C-b C-b types C-b',
@@ -46,6 +46,11 @@ export function mainHelp(): string {
 
 export function commandHelp(command: CommandSpec): string {
   const lines = [`Usage: ${usageLine(command)}`, '', command.summary];
+  const choices = (command.args ?? '')
+    .split(' ')
+    .map((token) => token.replace(/^[<[](\.\.\.)?|[>\]]$/g, ''))
+    .filter((name) => command.values?.[name]);
+  if (choices.length) lines.push('', 'Arguments:', ...choices.map((name) => `  ${name}  ${command.values![name]!.join(' | ')}`));
   if (command.options.length) {
     lines.push('', 'Options:');
     const width = Math.max(...command.options.map((option) => option.flags.length));

@@ -9,7 +9,7 @@ import { listSessions } from './ls';
 export const completionCommand: CommandSpec = {
   name: 'completion',
   args: '<shell>',
-  summary: 'print the shell completion script for bash, zsh or fish (commands, flags, session names)',
+  summary: 'the Tab completion script for bash, zsh or fish (commands, flags, session names)',
   group: 'Daemon',
   values: { shell: SHELLS },
   examples: [

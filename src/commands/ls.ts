@@ -168,7 +168,7 @@ async function watch(context: CommandContext, intervalMs: number): Promise<numbe
 
 export const lsCommand: CommandSpec = {
   name: 'ls',
-  summary: 'list sessions: state, agent state (and what it waits for), last output; -w keeps it current',
+  summary: 'list sessions: state, agent state and what it waits for, last output (-w: live)',
   group: 'Sessions',
   examples: ['ccmux ls', 'ccmux ls -w                     # refresh every second until q or Ctrl-C', 'ccmux ls --json | jq -r ".[].name"'],
   options: [

@@ -8,7 +8,7 @@ import { ensurePrivateDir } from '../paths';
 import { isSingleBinary, selfInvocation } from '../self';
 import { UNIT_NAME, installedSocket, systemctl, unitPath, unitText } from '../service/systemd';
 import { VERSION } from '../version';
-import { JSON_OPTION, printJson, type CommandContext, type CommandSpec } from './command';
+import { printJson, type CommandContext, type CommandSpec } from './command';
 
 const ACTIONS = ['install', 'uninstall', 'status'] as const;
 
@@ -134,11 +134,11 @@ async function status(context: CommandContext): Promise<number> {
 export const serviceCommand: CommandSpec = {
   name: 'service',
   args: '<action>',
-  summary: 'run the daemon as a systemd user service, so sessions outlive the login: install, uninstall, status',
+  summary: 'the daemon as a systemd user service: sessions outlive the login',
   group: 'Daemon',
   values: { action: ACTIONS },
   examples: ['ccmux service install && loginctl enable-linger "$USER"', 'ccmux service status', 'ccmux service uninstall'],
-  options: [JSON_OPTION],
+  options: [{ flags: '--json', description: 'with status: print JSON for scripts' }],
   async run(context) {
     const action = context.args[0]!;
     switch (action) {

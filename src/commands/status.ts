@@ -46,7 +46,7 @@ function pluginsLine(status: StatusResult): string {
 
 export const statusCommand: CommandSpec = {
   name: 'status',
-  summary: 'the daemon at a glance: version, pid, uptime, paths, store size, sessions, clients, plugins (exit 3 when none runs)',
+  summary: 'the daemon at a glance: pid, uptime, paths, store size, sessions, plugins (exit 3: none)',
   group: 'Daemon',
   examples: ['ccmux status', 'ccmux status --json | jq .sessions', 'ccmux status >/dev/null || echo "no daemon"'],
   options: [JSON_OPTION],

@@ -123,7 +123,7 @@ async function viaStore(context: CommandContext, ref: string, count: number, raw
 export const tailCommand: CommandSpec = {
   name: 'tail',
   args: '<name>',
-  summary: "print the last lines of a session's output (running, ended or lost); -f follows it until it ends",
+  summary: "the last lines of a session's output, also once it ended; -f follows until it ends",
   group: 'Watch',
   examples: [
     'ccmux tail build',

@@ -5,7 +5,7 @@ import { CcmuxError, EXIT, describeError } from '../errors';
 import type { SessionInfo } from '../protocol/requests';
 import { openRecordings } from '../recording/recordings';
 import { describeSession } from '../server/session-info';
-import { colorsFor, type Colors, type Style } from '../util/color';
+import { colorsFor, stripColor, type Colors, type Style } from '../util/color';
 import { JSON_OPTION, printJson, type CommandContext, type CommandSpec } from './command';
 import { commandLine, describeExit, fitTable, relativeTime, shortDuration, type Cell, type Column } from './format';
 import { numberOption } from './options';
@@ -139,7 +139,10 @@ async function watch(context: CommandContext, intervalMs: number): Promise<numbe
       }
       const clock = new Date(now).toTimeString().slice(0, 8);
       const title = `ccmux ls -w · every ${intervalMs / 1000}s · q quits`;
-      const lines = [`${title}${' '.repeat(Math.max(1, stdout.columns - title.length - clock.length))}${clock}`, head, '', ...body.split('\n')];
+      const lines = [`${title}${' '.repeat(Math.max(1, stdout.columns - title.length - clock.length))}${clock}`, head, '', ...body.split('\n')].map(
+        // A line that wraps would push the frame down; in a narrow terminal it is cut instead.
+        (line) => (stripColor(line).length > stdout.columns ? `${stripColor(line).slice(0, Math.max(0, stdout.columns - 1))}…` : line),
+      );
       const shown = lines.length > stdout.rows ? [...lines.slice(0, stdout.rows - 1), `… ${lines.length - stdout.rows + 1} more`] : lines;
       stdout.write(`\x1b[H${shown.map((line) => `${line}\x1b[K`).join('\r\n')}\x1b[J`);
       if (quit) break;

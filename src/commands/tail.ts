@@ -53,6 +53,8 @@ async function viaDaemon(connection: DaemonConnection, ref: string, count: numbe
     finish = resolve;
     fail = reject;
   });
+  // Awaited only once following; a connection that fails before that is reported by the request.
+  ended.catch(() => undefined);
   const end = (message: TailEnd) => {
     if (message.reason === 'behind') {
       fail(new CcmuxError('unavailable', `tail: fell more than ${MAX_RAW_TAIL_BYTES / 1024 / 1024} MiB behind the session's output; stopped`));

@@ -16,7 +16,7 @@ BINARY := dist/ccmux
 PREFIX ?= /usr/local
 SOURCES := $(shell find src -name '*.ts') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps deps-asciinema build dist install typecheck test soak run clean
+.PHONY: all deps deps-asciinema deps-shells build dist install typecheck test soak run clean
 
 all: build
 
@@ -40,6 +40,13 @@ deps-asciinema:
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y asciinema; \
 	}
 
+## zsh and fish (Debian packages): the tests load the completion scripts in them as well as in bash.
+deps-shells:
+	@command -v zsh >/dev/null && command -v fish >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y zsh fish; \
+	}
+
 build: deps
 	$(NODE) scripts/build.mjs
 
@@ -59,7 +66,7 @@ typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc --noEmit -p .
 
 ## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end (the built binary).
-test: deps typecheck deps-asciinema $(BINARY)
+test: deps typecheck deps-asciinema deps-shells $(BINARY)
 	$(NODE) node_modules/vitest/vitest.mjs run
 
 ## The long reliability runs (docs/RELIABILITY.md): 100 sessions under load for CCMUX_SOAK_SECONDS

@@ -8,7 +8,14 @@ import { CcmuxError, EXIT } from './errors';
 import { resolvePaths } from './paths';
 import { VERSION } from './version';
 
-const GROUPS: CommandGroup[] = ['Sessions', 'Inspect and script', 'Recordings', 'Daemon'];
+/** Help sections in the order of the job: start sessions, watch them, step in, look back, set up. */
+const GROUPS: [CommandGroup, string][] = [
+  ['Sessions', 'Start and manage sessions'],
+  ['Watch', 'Watch them and get notified'],
+  ['Step in', 'Step in and script'],
+  ['Recordings', 'Look back at what happened (recordings; no daemon needed)'],
+  ['Daemon', 'Set up, and the daemon'],
+];
 
 function usageLine(command: CommandSpec): string {
   return `ccmux ${command.name}${command.args ? ` ${command.args}` : ''}${command.options.length ? ' [options]' : ''}${command.name === 'new' ? ' [-- command args...]' : ''}`;
@@ -16,20 +23,34 @@ function usageLine(command: CommandSpec): string {
 
 export function mainHelp(): string {
   const lines = [`ccmux ${VERSION} — sessions for long-running terminal programs and coding agents`, '', 'Usage: ccmux <command> [options]', ''];
-  for (const group of GROUPS) {
+  for (const [group, title] of GROUPS) {
     const commands = COMMANDS.filter((command) => command.group === group && !command.hidden);
     if (!commands.length) continue;
-    lines.push(`${group}:`);
+    lines.push(`${title}:`);
     for (const command of commands) lines.push(`  ${command.name.padEnd(12)} ${command.summary}`);
     lines.push('');
   }
-  lines.push('Run `ccmux <command> --help` for its options and examples.');
-  lines.push('Inside an attached session: C-b d detaches, C-b C-b types C-b (prefix: config "prefix" or $CCMUX_PREFIX).');
+  lines.push(
+    'The main job, step by step (docs/GUIDE.md has the whole walk-through):',
+    '  ccmux new -d -s api -- claude      start an agent in the background (and -s web, -s docs…)',
+    '  ccmux ls -w                        watch them all: state, what each waits for, last output',
+    '  ccmux tail -f api                  follow one agent\'s output as text',
+    '  ccmux attach api                   step in; C-b d detaches, C-b C-b types C-b',
+    '  ccmux replay api                   play back what happened, with its timing',
+    '',
+    'Run `ccmux <command> --help` for its options and examples. Config: `ccmux config --path`.',
+    'Prefix key: config "prefix" or $CCMUX_PREFIX. Shell completion: `ccmux completion bash|zsh|fish`.',
+  );
   return lines.join('\n');
 }
 
 export function commandHelp(command: CommandSpec): string {
   const lines = [`Usage: ${usageLine(command)}`, '', command.summary];
+  const choices = (command.args ?? '')
+    .split(' ')
+    .map((token) => token.replace(/^[<[](\.\.\.)?|[>\]]$/g, ''))
+    .filter((name) => command.values?.[name]);
+  if (choices.length) lines.push('', 'Arguments:', ...choices.map((name) => `  ${name}  ${command.values![name]!.join(' | ')}`));
   if (command.options.length) {
     lines.push('', 'Options:');
     const width = Math.max(...command.options.map((option) => option.flags.length));

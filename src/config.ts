@@ -28,6 +28,42 @@ export const HOOK_EVENTS = [
   'marker',
 ] as const;
 
+/** `desktop` of the notify plugin: on, off, or on where `notify-send` is installed. */
+const desktopSetting: Validator<boolean | 'auto'> = {
+  description: 'true, false or "auto"',
+  parse(value, where) {
+    if (value === true || value === false || value === 'auto') return value;
+    throw new ValidationError(`${where}: expected true, false or "auto"`);
+  },
+};
+
+/** The bundled notify plugin's settings (plugins/notify): where notifications go and how often. */
+export const NOTIFY_SCHEMA = object({
+  /** Desktop notifications through notify-send; "auto": when it is installed. */
+  desktop: withDefault(desktopSetting, 'auto'),
+  /** A notification on every attached ccmux terminal (other than the session's own). */
+  terminal: withDefault(boolean(), true),
+  /** A shell command run for each notification (CCMUX_NOTIFY_* in its environment, JSON on stdin). */
+  command: optional(string({ min: 1 })),
+  /** A URL that each notification is POSTed to as JSON. */
+  webhook: optional(string({ pattern: /^https?:\/\/\S+$/, hint: 'an http:// or https:// URL' })),
+  /** An agent must stay idle this long after working before "done" is sent (agents pause between steps). */
+  graceSeconds: withDefault(number(0, 3600), 3),
+  /** The same kind of notification about the same session at most once in this long. */
+  minIntervalSeconds: withDefault(number(0, 86_400), 10),
+});
+
+const NOTIFY_DEFAULTS = NOTIFY_SCHEMA.parse({}, 'notify');
+
+/** Settings by plugin name; the bundled notify plugin's are checked here, other plugins check their own. */
+const pluginSettings: Validator<Record<string, Record<string, unknown>>, Record<string, Record<string, unknown>>> = {
+  description: 'an object of plugin settings by plugin name',
+  parse(value, where) {
+    const all = record(record(anything(), 256), 256).parse(value, where);
+    return { ...all, notify: NOTIFY_SCHEMA.parse(all.notify ?? {}, `${where}.notify`) };
+  },
+};
+
 export const CONFIG_SCHEMA = object({
   /** Prefix key for attach commands (detach is prefix then d). */
   prefix: withDefault(string({ min: 1, max: 16 }), 'C-b'),
@@ -49,7 +85,7 @@ export const CONFIG_SCHEMA = object({
   /** Shell hooks: an event name (e.g. `agent-state-changed`) → a command or a list of commands. */
   hooks: withDefault(record(commands, 64), {}),
   /** Each plugin's own settings, by plugin name (e.g. `notify`). */
-  plugins: withDefault(record(record(anything(), 256), 256), {}),
+  plugins: withDefault(pluginSettings, { notify: NOTIFY_DEFAULTS }),
   /** Bundled plugins to switch off (`notify`, `shell-hooks`). */
   disabledPlugins: withDefault(array(string({ min: 1 }), 64), []),
   /** A plugin handler still running after this long is stopped and the plugin switched off. */
@@ -60,8 +96,7 @@ export type Config = Infer<typeof CONFIG_SCHEMA>;
 
 /** Reads and validates the config file; a missing file means defaults. Environment overrides win. */
 export function loadConfig(file: string, env: Record<string, string | undefined> = process.env): Config {
-  let raw: unknown = {};
-  let text: string | undefined;
+  let text = '';
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
@@ -69,7 +104,13 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
       throw new CcmuxError('io', `cannot read config ${file}: ${(error as Error).message}`);
     }
   }
-  if (text !== undefined && text.trim() !== '') {
+  return parseConfig(text, file, env);
+}
+
+/** Validates config text; errors name `file` and the bad key (`config.recording.maxTotalBytes: …`). */
+export function parseConfig(text: string, file: string, env: Record<string, string | undefined> = {}): Config {
+  let raw: unknown = {};
+  if (text.trim() !== '') {
     try {
       raw = JSON.parse(text);
     } catch (error) {
@@ -87,7 +128,8 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   try {
     prefixByte(config.prefix);
   } catch (error) {
-    throw new CcmuxError('usage', `${file}: config.prefix: ${(error as Error).message}`);
+    const where = env.CCMUX_PREFIX ? '$CCMUX_PREFIX' : 'config.prefix';
+    throw new CcmuxError('usage', `${file}: ${where}: ${(error as Error).message}`);
   }
   for (const event of Object.keys(config.hooks)) {
     if (!(HOOK_EVENTS as readonly string[]).includes(event)) {

@@ -1,9 +1,11 @@
-// Connects to the daemon, starting it first (detached, under a lock) when a command needs one and none runs.
+// Connects to the daemon, starting it first (detached, under a lock; through systemd when the user service
+// is installed) when a command needs one and none runs.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { CcmuxError } from '../errors';
 import { ensurePrivateDir, type Paths } from '../paths';
 import { selfInvocation } from '../self';
+import { UNIT_NAME, startService } from '../service/systemd';
 import { isAlive } from '../util/process-alive';
 import { DaemonConnection } from './connection';
 
@@ -88,23 +90,27 @@ async function startUnderLock(paths: Paths, deadline: number): Promise<DaemonCon
   } catch (error) {
     if (!isMissingDaemon(error)) throw error;
   }
-  const log = fs.openSync(paths.log, 'a', 0o600);
-  const self = selfInvocation();
-  const child = spawn(self.file, [...self.args, 'server'], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    cwd: '/',
-    env: process.env,
-  });
-  fs.closeSync(log);
+  // With the user service installed for this socket, systemd starts the daemon: one owner, no race.
+  const viaService = startService(paths);
   let exited: number | null | undefined;
   let crashed: NodeJS.Signals | null = null;
-  child.once('exit', (code, signal) => {
-    exited = code;
-    crashed = signal;
-  });
-  child.once('error', () => (exited = -1));
-  child.unref();
+  if (!viaService) {
+    const log = fs.openSync(paths.log, 'a', 0o600);
+    const self = selfInvocation();
+    const child = spawn(self.file, [...self.args, 'server'], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      cwd: '/',
+      env: process.env,
+    });
+    fs.closeSync(log);
+    child.once('exit', (code, signal) => {
+      exited = code;
+      crashed = signal;
+    });
+    child.once('error', () => (exited = -1));
+    child.unref();
+  }
   while (Date.now() < deadline) {
     try {
       return await DaemonConnection.connect(paths.socket);
@@ -123,7 +129,8 @@ async function startUnderLock(paths: Paths, deadline: number): Promise<DaemonCon
     }
     await delay(5);
   }
-  throw new CcmuxError('unavailable', `the daemon did not start within ${START_TIMEOUT_MS / 1000} s; see ${paths.log}`);
+  const hint = viaService ? `systemctl --user status ${UNIT_NAME} and ${paths.log}` : paths.log;
+  throw new CcmuxError('unavailable', `the daemon did not start within ${START_TIMEOUT_MS / 1000} s; see ${hint}`);
 }
 
 function lastLogLine(logPath: string): string {

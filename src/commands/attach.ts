@@ -7,7 +7,7 @@ export const attachCommand: CommandSpec = {
   name: 'attach',
   args: '[name]',
   summary: 'attach this terminal to a session (default: the most recent one)',
-  group: 'Sessions',
+  group: 'Step in',
   examples: ['ccmux attach', 'ccmux attach build', 'ccmux attach -r build   # watch without typing'],
   options: [
     { flags: '-r, --read-only', description: 'watch only: cannot type or resize' },

@@ -3,7 +3,8 @@ import type { DaemonConnection } from '../client/connection';
 import type { Config } from '../config';
 import type { Paths } from '../paths';
 
-export type CommandGroup = 'Sessions' | 'Inspect and script' | 'Recordings' | 'Daemon';
+/** Help sections, by task (titles in cli.ts). */
+export type CommandGroup = 'Sessions' | 'Watch' | 'Step in' | 'Recordings' | 'Daemon';
 
 export interface OptionSpec {
   /** cac syntax: `-s, --name <name>`, `--json`, `--no-enter`, `-x <cols>`. */
@@ -36,6 +37,8 @@ export interface CommandSpec {
   examples: string[];
   options: OptionSpec[];
   hidden?: boolean;
+  /** Shell completion: the values a flag or argument takes, by its value name (`format` for `--format <format>`). */
+  values?: Record<string, readonly string[]>;
   /** Resolves with the exit status. */
   run(context: CommandContext): Promise<number>;
 }

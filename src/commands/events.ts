@@ -26,7 +26,7 @@ function describe(event: CcmuxEvent): string {
 export const eventsCommand: CommandSpec = {
   name: 'events',
   summary: 'stream events as they happen: agent states, notifications, exits (one per line)',
-  group: 'Inspect and script',
+  group: 'Watch',
   examples: ['ccmux events', 'ccmux events --json -s claude | jq -r "select(.type==\\"agent-state-changed\\") | .to"'],
   options: [{ flags: '-s, --session <name>', description: 'only this session' }, JSON_OPTION],
   async run(context) {

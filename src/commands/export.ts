@@ -26,6 +26,7 @@ export const exportCommand: CommandSpec = {
     'ccmux export build --format raw > build.out  # exactly the bytes the program wrote',
     'ccmux export build --format jsonl | jq -c "select(.type == \\"marker\\")"',
   ],
+  values: { format: EXPORT_FORMATS },
   options: [
     { flags: '-f, --format <format>', description: 'cast (asciicast v3, default) | cast-v2 | jsonl (timeline) | txt (rendered lines) | raw (bytes)' },
     { flags: '-o, --output <file>', description: 'write to FILE (atomically, mode 0600) instead of stdout' },

@@ -6,7 +6,7 @@ export const hasCommand: CommandSpec = {
   name: 'has',
   args: '<name>',
   summary: 'exit 0 if the session exists (running or exited), 1 if not',
-  group: 'Inspect and script',
+  group: 'Step in',
   examples: ['ccmux has build || ccmux new -d -s build -- make'],
   options: [],
   async run(context) {

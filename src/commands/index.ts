@@ -1,5 +1,7 @@
 // The command table: every CLI command, in help order. Parsing, help and the daemon's vocabulary follow it.
 import { attachCommand } from './attach';
+import { completionCommand, sessionNamesCommand } from './completion';
+import { configCommand } from './config';
 import type { CommandSpec } from './command';
 import { eventsCommand } from './events';
 import { exportCommand } from './export';
@@ -24,35 +26,47 @@ import { rmCommand } from './rm';
 import { searchCommand } from './search';
 import { sendCommand } from './send';
 import { serverCommand } from './server';
+import { serviceCommand } from './service';
 import { statusCommand } from './status';
+import { tailCommand } from './tail';
 import { waitCommand } from './wait';
 
 export const COMMANDS: readonly CommandSpec[] = [
+  // Start and manage sessions.
   newCommand,
-  attachCommand,
   lsCommand,
-  killCommand,
   renameCommand,
   resizeCommand,
-  rmCommand,
+  killCommand,
   respawnCommand,
-  muteCommandSpec,
-  unmuteCommandSpec,
-  sendCommand,
+  rmCommand,
+  // Watch them and get notified.
+  tailCommand,
   peekCommand,
   waitCommand,
-  hasCommand,
   eventsCommand,
+  muteCommandSpec,
+  unmuteCommandSpec,
   notifyCommand,
+  // Step in and script.
+  attachCommand,
+  sendCommand,
+  hasCommand,
+  // Look back at what happened.
   replayCommand,
   searchCommand,
   markCommand,
   exportCommand,
   importCommand,
   pruneCommand,
+  // Set up, and the daemon.
   statusCommand,
+  configCommand,
+  completionCommand,
+  serviceCommand,
   pluginsCommand,
   killServerCommand,
   serverCommand,
   hookCommand,
+  sessionNamesCommand,
 ];

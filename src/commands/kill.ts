@@ -9,6 +9,7 @@ export const killCommand: CommandSpec = {
   summary: 'end a session: SIGHUP, then SIGTERM, then SIGKILL until it is gone',
   group: 'Sessions',
   examples: ['ccmux kill build', 'ccmux kill build --signal INT   # like pressing C-c'],
+  values: { signal: ['HUP', 'INT', 'TERM', 'KILL', 'QUIT', 'USR1', 'USR2', 'STOP', 'CONT'] },
   options: [{ flags: '--signal <signal>', description: 'send only this signal (e.g. INT, TERM, USR1) and return' }],
   async run(context) {
     const connection = await context.connect();

@@ -7,7 +7,7 @@ function muteCommand(muted: boolean): CommandSpec {
     name: muted ? 'mute' : 'unmute',
     args: '<name>',
     summary: muted ? 'stop notifications about a session' : 'resume notifications about a session',
-    group: 'Sessions',
+    group: 'Watch',
     examples: [muted ? 'ccmux mute noisy-build' : 'ccmux unmute noisy-build'],
     options: [],
     async run(context) {

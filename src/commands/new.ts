@@ -30,6 +30,7 @@ export const newCommand: CommandSpec = {
     'ccmux new -d -c ~/src/app -e DEBUG=1 -- claude',
     'ccmux new -d -s api --restart on-failure -- npm run dev',
   ],
+  values: { policy: ['no', 'on-failure', 'always'] },
   options: [
     { flags: '-d, --detached', description: 'start in the background and print the session name' },
     { flags: '-s, --name <name>', description: 'session name (default: the program name, made unique)' },

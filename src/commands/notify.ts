@@ -6,7 +6,7 @@ export const notifyCommand: CommandSpec = {
   name: 'notify',
   args: '<title> [...body]',
   summary: 'show a notification on every attached terminal',
-  group: 'Inspect and script',
+  group: 'Watch',
   examples: ['ccmux notify "deploy done" "production is on v42"'],
   options: [],
   async run(context) {

@@ -7,7 +7,7 @@ export const peekCommand: CommandSpec = {
   name: 'peek',
   args: '<name>',
   summary: "print a session's current screen as text",
-  group: 'Inspect and script',
+  group: 'Watch',
   examples: ['ccmux peek build', 'ccmux peek build --ansi --scrollback 200'],
   options: [
     { flags: '--ansi', description: 'keep colours and attributes as escape sequences' },

@@ -10,7 +10,7 @@ export const sendCommand: CommandSpec = {
   name: 'send',
   args: '<name> [...text]',
   summary: 'type into a session: text (then Enter), key names, or stdin',
-  group: 'Inspect and script',
+  group: 'Step in',
   examples: [
     'ccmux send build "make test"          # types it and presses Enter',
     'ccmux send build --keys C-c           # interrupts',

@@ -23,7 +23,7 @@ export const waitCommand: CommandSpec = {
   name: 'wait',
   args: '<name>',
   summary: 'wait until a session exits, is idle, or its screen matches (exit 0 met, 124 timeout, 4 gone)',
-  group: 'Inspect and script',
+  group: 'Watch',
   examples: [
     'ccmux wait build --until exit && notify-send done',
     'ccmux wait server --until match="listening on" --timeout 30',
@@ -31,6 +31,7 @@ export const waitCommand: CommandSpec = {
     'ccmux wait claude --until needs-input --timeout 600 && notify-send "claude needs you"',
     'ccmux wait logs --until idle=10   # 10 s without output',
   ],
+  values: { condition: ['exit', 'idle', 'idle=', 'needs-input', 'working', 'match='] },
   options: [
     {
       flags: '--until <condition>',

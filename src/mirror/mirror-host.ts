@@ -106,6 +106,7 @@ export class MirrorHost {
         return;
       case 'repaint':
       case 'text':
+      case 'tail':
       case 'flushed':
       case 'failed': {
         const pending = this.requests.get(reply.req);
@@ -225,6 +226,14 @@ export class ScreenMirror {
     const reply = await this.host.request((req) => ({ op: 'text', id: this.id, req, ...options }));
     if (reply.op !== 'text') throw new Error('mirror answered the wrong request');
     return reply.screen;
+  }
+
+  /** The last lines of output in the screen and its scrollback, reflecting every byte written before the call. */
+  async tail(lines: number): Promise<{ lines: string[]; partial: string; cursor: number }> {
+    this.flush();
+    const reply = await this.host.request((req) => ({ op: 'tail', id: this.id, req, lines }));
+    if (reply.op !== 'tail') throw new Error('mirror answered the wrong request');
+    return { lines: reply.lines, partial: reply.partial, cursor: reply.cursor };
   }
 
   /** Sends what is batched and has the worker emit its pending text-index lines. */

@@ -10,6 +10,8 @@ export type MirrorRequest =
   | { op: 'resize'; id: string; cols: number; rows: number }
   | { op: 'repaint'; id: string; req: number; scrollback: number }
   | { op: 'text'; id: string; req: number; ansi: boolean; scrollback: number }
+  /** The last `lines` lines of output the screen and scrollback hold (`ccmux tail`). */
+  | { op: 'tail'; id: string; req: number; lines: number }
   /** Emit pending text-index lines now (exit, shutdown). */
   | { op: 'flush'; id: string; req: number }
   | { op: 'dispose'; id: string };
@@ -19,6 +21,7 @@ export type MirrorReply =
   | { op: 'parsed'; id: string; bytes: number; buffers: ArrayBuffer[] }
   | { op: 'repaint'; req: number; data: string; altScreen: boolean }
   | { op: 'text'; req: number; screen: ScreenText }
+  | { op: 'tail'; req: number; lines: string[]; partial: string; cursor: number }
   | { op: 'flushed'; req: number }
   /** The terminal's answer to a query the program sent (DA, DSR, …). */
   | { op: 'answer'; id: string; data: string }

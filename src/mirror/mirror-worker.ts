@@ -52,6 +52,9 @@ port.on('message', (message: MirrorRequest) => {
         screen: feed.screen.text({ ansi: message.ansi, scrollback: message.scrollback }),
       }));
       break;
+    case 'tail':
+      void reply(message.req, message.id, (feed) => ({ op: 'tail', req: message.req, ...feed.screen.tail(message.lines) }));
+      break;
     case 'flush':
       void reply(message.req, message.id, (feed) => {
         feed.flushLines(true);

@@ -311,6 +311,54 @@ export class Screen {
     return out;
   }
 
+  /**
+   * The output's last lines, for `tail`: wrapped rows joined back into the lines the program printed,
+   * the last `count` complete ones, and — when the output ends on the cursor's line — that line so far
+   * (`partial`, with the cursor's index in it, where the next output continues). On the alternate
+   * screen (a full-screen program) the lines are the screen's rows, runs of empty ones as one.
+   */
+  tail(count: number): { lines: string[]; partial: string; cursor: number } {
+    const buffer = this.terminal.buffer.active;
+    const rowText = (y: number, trim: boolean) => buffer.getLine(y)?.translateToString(trim) ?? '';
+    let last = buffer.baseY + this.terminal.rows - 1;
+    while (last >= 0 && rowText(last, true) === '') last--;
+    if (buffer.type === 'alternate') {
+      // A full-screen program lays its text out in rows: runs of empty rows say nothing, one is kept.
+      const lines: string[] = [];
+      for (let y = 0; y <= last; y++) {
+        const text = rowText(y, true);
+        if (text || (lines.length && lines[lines.length - 1])) lines.push(text);
+      }
+      return { lines: lines.slice(Math.max(0, lines.length - count)), partial: '', cursor: 0 };
+    }
+    /** The logical line that ends at row `end`: from its first row (not a wrapped continuation) on. */
+    const logical = (end: number): { start: number; text: string } => {
+      let start = end;
+      while (start > 0 && buffer.getLine(start)?.isWrapped) start--;
+      let text = '';
+      for (let y = start; y <= end; y++) text += rowText(y, y === end);
+      return { start, text };
+    };
+    const cursorRow = buffer.baseY + buffer.cursorY;
+    let partial = '';
+    let cursor = 0;
+    let end = last;
+    if (cursorRow >= last) {
+      const line = logical(cursorRow);
+      const before = line.text.length - rowText(cursorRow, true).length;
+      cursor = before + buffer.cursorX;
+      partial = line.text.padEnd(cursor);
+      end = line.start - 1;
+    }
+    const lines: string[] = [];
+    while (end >= 0 && lines.length < count) {
+      const line = logical(end);
+      lines.unshift(line.text);
+      end = line.start - 1;
+    }
+    return { lines, partial, cursor };
+  }
+
   /** The screen as text, like `tmux capture-pane -p` (`-e` when ansi), without trailing blank lines. */
   text(options: { ansi: boolean; scrollback: number }): ScreenText {
     const terminal = this.terminal;

@@ -44,7 +44,9 @@ export type ServerMessage =
   | { type: 'attach-end'; reason: DetachReason; session: string; exit?: ExitInfo }
   /** A notification for the user, to show on the attached terminal as that terminal understands. */
   | { type: 'notify'; title: string; body: string }
-  | { type: 'event'; event: unknown };
+  | { type: 'event'; event: unknown }
+  /** The end of a `tail --follow` stream: the session ended, or the client fell too far behind. */
+  | { type: 'tail-end'; reason: 'exited' | 'behind'; exit?: ExitInfo };
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected value ${JSON.stringify(value)}`);

@@ -74,12 +74,22 @@ export const REQUEST_ARGS = {
   /** Shows a notification on every attached terminal (except those attached to `exceptSession`). */
   notify: object({ title: string({ max: 1024 }), body: withDefault(string({ max: 4096 }), ''), exceptSession: optional(sessionRef) }),
   plugins: object({}),
+  /**
+   * The last lines of a session's output. Raw bytes come as output frames before the response; with
+   * `follow`, output frames keep coming until a `tail-end` message (the session ended).
+   */
+  tail: object({
+    session: sessionRef,
+    lines: withDefault(integer(0, 1_000_000), 10),
+    follow: withDefault(boolean(), false),
+    raw: withDefault(boolean(), false),
+  }),
 };
 
 export type RequestName = keyof typeof REQUEST_ARGS;
 
 /** Requests a read-only client (e.g. a read-only web token) may make; everything else changes something. */
-export const READ_ONLY_REQUESTS: ReadonlySet<RequestName> = new Set<RequestName>(['status', 'ls', 'has', 'peek', 'wait', 'attach']);
+export const READ_ONLY_REQUESTS: ReadonlySet<RequestName> = new Set<RequestName>(['status', 'ls', 'has', 'peek', 'wait', 'attach', 'tail']);
 export type RequestArgs<K extends RequestName> = Infer<(typeof REQUEST_ARGS)[K]>;
 /** What a caller passes: defaulted arguments may be left out. */
 export type RequestInput<K extends RequestName> = InferInput<(typeof REQUEST_ARGS)[K]>;
@@ -157,7 +167,19 @@ export interface StatusResult {
   storeBytes: number;
   recordingError: string | null;
   sessions: { running: number; exited: number; lost: number };
+  /** Running sessions by agent state (`working`, `needs-input`…). */
+  agents: Record<string, number>;
+  /** Connections to the daemon, including the one asking. */
   clients: number;
+  /** Terminals attached to sessions. */
+  attachedClients: number;
+  /** The config file the daemon read at start. */
+  config: string;
+  plugins: PluginInfo[];
+  /** `systemd` when the daemon runs as the user service (`ccmux service install`), else null. */
+  managedBy: 'systemd' | null;
+  /** The web view, when the daemon serves one. */
+  web?: { url: string } | null;
 }
 
 export interface PeekResult {
@@ -193,6 +215,21 @@ export interface RequestResults {
   mute: SessionInfo;
   notify: { clients: number };
   plugins: PluginInfo[];
+  tail: TailResult;
+}
+
+export interface TailResult {
+  session: SessionInfo;
+  /** Text: the last complete lines, oldest first (empty with `raw`: the bytes came as output frames). */
+  lines: string[];
+  /** Text: the line the cursor is on, not ended yet ('' when the output ends with a newline). */
+  partial: string;
+  /** Text: where in `partial` the cursor is (the next output continues there). */
+  cursor: number;
+  /** Raw: how many bytes were sent before the response. */
+  rawBytes: number;
+  /** Output frames follow, then `tail-end`. */
+  following: boolean;
 }
 
 export interface PluginInfo {

@@ -147,7 +147,7 @@ export function object<S extends Shape>(
       if (!options.allowUnknown) {
         for (const key of Object.keys(input)) {
           // Own keys only: `in` would also accept inherited names such as "constructor" or "__proto__".
-          if (!Object.hasOwn(shape, key)) throw new ValidationError(`${path}.${key}: unknown key`);
+          if (!Object.hasOwn(shape, key)) throw new ValidationError(`${path}.${key}: unknown key (known: ${Object.keys(shape).join(', ')})`);
         }
       }
       const result: Record<string, unknown> = {};

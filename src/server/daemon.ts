@@ -17,7 +17,8 @@ import type { ClientSink } from './attached-client';
 import { dispatchRequest, type DaemonServices, type RequestContext } from './request-handlers';
 import type { Session } from './session';
 import { SessionRegistry } from './session-registry';
-import { SocketListener } from './socket-listener';
+import { ALREADY_RUNNING_STATUS } from '../service/systemd';
+import { SocketListener, isLive } from './socket-listener';
 
 /** Runs until `kill-server` or SIGTERM/SIGINT; resolves with the process exit status. */
 export async function runDaemon(paths: Paths): Promise<number> {
@@ -25,6 +26,12 @@ export async function runDaemon(paths: Paths): Promise<number> {
   ensurePrivateDir(paths.runtimeDir);
   ensurePrivateDir(paths.stateDir);
   const config = loadConfig(paths.configFile);
+  // Checked before the store is opened: opening it marks sessions stored as running as lost, which
+  // they are not while another daemon runs them. (A systemd unit does not restart on this status.)
+  if (await isLive(paths.socket)) {
+    log.error(`another daemon is already listening on ${paths.socket}`);
+    return ALREADY_RUNNING_STATUS;
+  }
   let recording: RecordingStore;
   try {
     recording = await RecordingStore.open(paths.store, log, config.recording);
@@ -87,6 +94,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
     startedAt: Date.now(),
     socketPath: paths.socket,
     logPath: paths.log,
+    configPath: paths.configFile,
     clientCount: () => listener.connections.size,
     shutdown: () => void stop('kill-server'),
     events,
@@ -142,7 +150,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
 }
 
 /** Commands a plugin may run: everything but what needs a connection of its own or stops the daemon. */
-const NOT_FOR_PLUGINS = new Set(['attach', 'events', 'kill-server', 'agent-hook']);
+const NOT_FOR_PLUGINS = new Set(['attach', 'events', 'tail', 'kill-server', 'agent-hook']);
 
 function runForPlugin(command: string, args: Record<string, unknown>, services: DaemonServices): Promise<unknown> {
   if (!(command in REQUEST_ARGS) || NOT_FOR_PLUGINS.has(command)) {

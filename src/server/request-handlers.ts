@@ -15,6 +15,7 @@ import { VERSION } from '../version';
 import type { AttachedClient, ClientSink } from './attached-client';
 import { Session } from './session';
 import type { RecordedSession, SessionRegistry } from './session-registry';
+import { tail } from './tail';
 import { waitFor } from './wait-for';
 
 /** What the daemon offers to handlers beyond the registry. */
@@ -25,6 +26,7 @@ export interface DaemonServices {
   startedAt: number;
   socketPath: string;
   logPath: string;
+  configPath: string;
   clientCount(): number;
   /** Stops the daemon after the current response has been sent. */
   shutdown(): void;
@@ -65,6 +67,14 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   status: (_args, _context, services) => {
     const sessions = services.registry.all();
     const count = (state: string) => sessions.filter((session) => session.meta.state === state).length;
+    const agents: Record<string, number> = {};
+    let attachedClients = 0;
+    for (const session of services.registry.live()) {
+      if (!session.isRunning) continue;
+      const state = session.agentStatus.state;
+      agents[state] = (agents[state] ?? 0) + 1;
+      attachedClients += session.snapshot().clients;
+    }
     return {
       version: VERSION,
       protocol: PROTOCOL_VERSION,
@@ -76,7 +86,13 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
       storeBytes: services.recording.store.fileBytes(),
       recordingError: services.recording.error ?? null,
       sessions: { running: count('running'), exited: count('exited'), lost: count('lost') },
+      agents,
       clients: services.clientCount(),
+      attachedClients,
+      config: services.configPath,
+      plugins: services.plugins(),
+      // systemd sets INVOCATION_ID for every unit it runs.
+      managedBy: process.env.INVOCATION_ID ? 'systemd' : null,
     };
   },
 
@@ -195,6 +211,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
   },
 
   plugins: (_args, _context, services) => services.plugins(),
+
+  tail,
 
   import: async (args, _context, { registry, recording }) => {
     if (!path.isAbsolute(args.file)) throw new CcmuxError('bad-request', `import: ${args.file} is not an absolute path`);

@@ -434,6 +434,19 @@ export class Session {
     this.emit('marker', { label });
   }
 
+  /** The last lines of output the screen mirror holds, as of this call (`tail`). */
+  tailText(lines: number): Promise<{ lines: string[]; partial: string; cursor: number }> {
+    return this.mirror.tail(lines);
+  }
+
+  /** Stores what the recorder holds; resolves, once committed, with the output offset of this call. */
+  async recorded(): Promise<number> {
+    const offset = this.recorder.offset;
+    this.recorder.seal();
+    await this.recorder.committed();
+    return offset;
+  }
+
   screen(options: { ansi: boolean; scrollback: number }): Promise<ScreenText> {
     return this.mirror.text(options);
   }

@@ -9,7 +9,7 @@ import type { Logger } from './logger';
 import type { DaemonServices } from './request-handlers';
 
 /** True when something answers on the socket path (a live daemon), false for a stale file or none. */
-function isLive(socketPath: string): Promise<boolean> {
+export function isLive(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createConnection(socketPath);
     probe.once('connect', () => {

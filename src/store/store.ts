@@ -209,6 +209,16 @@ export class Store {
     return mapRange(this.linesDb.getRange({ start: [id, 0], end: [id, LAST] }));
   }
 
+  /** Text-index blocks, last first (`tail` reads only as many as it needs). */
+  linesFromEnd(id: string): Iterable<Keyed<Buffer>> {
+    return mapRange(this.linesDb.getRange({ start: [id, LAST], end: [id, -1], reverse: true }));
+  }
+
+  /** Output records, last first. */
+  outputRecordsFromEnd(id: string): Iterable<Keyed<Buffer>> {
+    return mapRange(this.outputDb.getRange({ start: [id, LAST], end: [id, -1], reverse: true }));
+  }
+
   /** Removes output records, keyframes and text that start before output offset `beforeOffset` (retention). */
   async trim(id: string, beforeOffset: number): Promise<number> {
     let freed = 0;

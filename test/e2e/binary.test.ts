@@ -164,6 +164,9 @@ describe('the single binary', () => {
       await home.ok(['send', 'lean', 'echo LEAN-$((1+1))'], client);
       await waitUntil('the sent command to run', async () => (await home.ok(['peek', 'lean'], client)).includes('LEAN-2'));
       await home.ok(['status'], client);
+      expect(await home.ok(['tail', '-n', '3', 'lean'], client)).toContain('LEAN-2\n');
+      expect(await home.ok(['tail', '--raw', 'lean'], client)).toContain('LEAN-2');
+      expect(await home.ok(['__sessions'], client)).toBe('lean\n');
       const terminal = attachTerminal(home, ['lean'], client.env);
       await terminal.waitForScreen((s) => s.includes('LEAN-2'), 'the attached screen');
       terminal.write('\x02d');
@@ -173,6 +176,17 @@ describe('the single binary', () => {
       fs.rmSync(daemonCache, { recursive: true, force: true });
       fs.rmSync(clientCache, { recursive: true, force: true });
     }
+  });
+
+  it('service install writes a unit that runs this very file as the daemon (no systemd here: the fallback)', async () => {
+    const home = cleanHome();
+    const config = path.join(home.dir, 'xdg-config');
+    const result = await home.run(['service', 'install'], { env: { XDG_CONFIG_HOME: config } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('systemd is not available for this user');
+    const unit = fs.readFileSync(path.join(config, 'systemd', 'user', 'ccmux.service'), 'utf8');
+    expect(unit).toContain(`ExecStart="${binary}" "server"\n`);
+    expect(unit).toContain(`Environment="CCMUX_HOME=${home.dir}"\n`);
   });
 
   it('explains in one line when natives cannot be unpacked, and PKG_NATIVE_CACHE_PATH fixes it', async () => {

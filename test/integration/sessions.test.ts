@@ -231,7 +231,7 @@ describe('errors', () => {
   it('prints help for every command, with examples', async () => {
     home = new CcmuxHome();
     const main = await home.ok(['--help']);
-    expect(main).toMatch(/Sessions:[\s\S]*new[\s\S]*Inspect and script:[\s\S]*send/);
+    expect(main).toMatch(/Start and manage sessions:[\s\S]*new[\s\S]*Watch them and get notified:[\s\S]*peek[\s\S]*Step in and script:[\s\S]*send/);
     for (const command of ['new', 'attach', 'ls', 'kill', 'rename', 'has', 'rm', 'kill-server', 'send', 'peek', 'wait', 'resize', 'status']) {
       const help = await home.ok([command, '--help']);
       expect(help).toMatch(new RegExp(`^Usage: ccmux ${command}`));

@@ -41,8 +41,8 @@ describe('parseClientMessage', () => {
   });
 
   it('rejects unknown keys, naming the message type and key', () => {
-    expect(failure(() => parseClientMessage(json({ type: 'detach', now: true })))).toBe('detach.now: unknown key');
-    expect(failure(() => parseClientMessage(json({ type: 'hello', protocol: 1, client: 'c', version: 'v', extra: 1 })))).toBe('hello.extra: unknown key');
+    expect(failure(() => parseClientMessage(json({ type: 'detach', now: true })))).toBe('detach.now: unknown key (known: type)');
+    expect(failure(() => parseClientMessage(json({ type: 'hello', protocol: 1, client: 'c', version: 'v', extra: 1 })))).toBe('hello.extra: unknown key (known: type, protocol, client, version)');
   });
 
   it('rejects bad fields with their path', () => {

@@ -98,10 +98,10 @@ describe('container validators', () => {
   it('object: rejects unknown keys with their full path, including ones named like Object.prototype members', () => {
     const inner = object({ a: integer(0, 1) });
     const outer = object({ inner, list: withDefault(array(inner), []) });
-    expect(failure(() => outer.parse({ inner: { a: 1, typo: 2 } }, 'req'))).toBe('req.inner.typo: unknown key');
-    expect(failure(() => outer.parse({ inner: { a: 1 }, list: [{ a: 0 }, { b: 1 }] }, 'req'))).toBe('req.list[1].b: unknown key');
+    expect(failure(() => outer.parse({ inner: { a: 1, typo: 2 } }, 'req'))).toBe('req.inner.typo: unknown key (known: a)');
+    expect(failure(() => outer.parse({ inner: { a: 1 }, list: [{ a: 0 }, { b: 1 }] }, 'req'))).toBe('req.list[1].b: unknown key (known: a)');
     for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
-      expect(failure(() => inner.parse(JSON.parse(`{"a":1,"${key}":1}`), 'req'))).toBe(`req.${key}: unknown key`);
+      expect(failure(() => inner.parse(JSON.parse(`{"a":1,"${key}":1}`), 'req'))).toBe(`req.${key}: unknown key (known: a)`);
     }
     expect(object({ a: integer(0, 1) }, { allowUnknown: true }).parse({ a: 1, b: 2 }, 'x')).toEqual({ a: 1 });
   });

@@ -78,8 +78,13 @@ export interface PlayerStatus {
 
 export type PlayerEnd = 'end' | 'quit';
 
-/** Events `]` jumps to (agent state changes included); titles (spinners) and input would make it useless. */
-export const JUMP_EVENTS: ReadonlySet<string> = new Set(['marker', 'state', 'notification', 'resize', 'bell', 'exit', 'lost']);
+/** Events `]` jumps to; titles (spinners), input and every working/idle flip would make it useless. */
+export const JUMP_EVENTS: ReadonlySet<string> = new Set(['marker', 'notification', 'resize', 'bell', 'exit', 'lost']);
+
+/** Whether `]` stops at this event: the kinds above, and an agent asking for input ("needs-input #3"). */
+export function isJumpTarget(event: { type: string; to?: unknown }): boolean {
+  return JUMP_EVENTS.has(event.type) || (event.type === 'state' && event.to === 'needs-input');
+}
 export const MIN_SPEED = 1 / 64;
 export const MAX_SPEED = 64;
 /** Output written per turn of the event loop while catching up, so that keys still get through. */
@@ -209,7 +214,7 @@ export class Player {
   nextEvent(): void {
     if (this.finished) return;
     const from = this.currentTime();
-    const find = () => this.source.events.find((event) => JUMP_EVENTS.has(event.type) && event.t > from);
+    const find = () => this.source.events.find((event) => isJumpTarget(event) && event.t > from);
     let event = find();
     if (!event && this.source.live) {
       this.source.poll();

@@ -19,6 +19,28 @@ export interface StreamHandlers {
   close?(): void;
 }
 
+/** A busy daemon's listen queue can be full (EAGAIN): that is "wait a moment", not "no daemon". */
+const BUSY_RETRY_MS = 10_000;
+
+async function openSocket(socketPath: string): Promise<net.Socket> {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      return await new Promise<net.Socket>((resolve, reject) => {
+        const candidate = net.createConnection(socketPath);
+        candidate.once('connect', () => {
+          candidate.removeListener('error', reject);
+          resolve(candidate);
+        });
+        candidate.once('error', reject);
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 export class DaemonConnection {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -44,14 +66,7 @@ export class DaemonConnection {
 
   /** Connects and completes the handshake. Rejects with the socket error code when nothing listens. */
   static async connect(socketPath: string): Promise<DaemonConnection> {
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const candidate = net.createConnection(socketPath);
-      candidate.once('connect', () => {
-        candidate.removeListener('error', reject);
-        resolve(candidate);
-      });
-      candidate.once('error', reject);
-    });
+    const socket = await openSocket(socketPath);
     const connection = new DaemonConnection(socket, socketPath);
     await connection.handshake();
     return connection;

@@ -193,8 +193,15 @@ export class Session {
     }
   }
 
-  /** A Claude Code hook reported an event for this session. */
-  agentHook(event: Record<string, unknown>): void {
+  /** A Claude Code hook reported an event for this session (`startedAt`: when its `ccmux hook` started). */
+  agentHook(event: Record<string, unknown>, startedAt?: number): void {
+    // On the timeline, so that `ccmux export` shows what the agent reported and how late it arrived.
+    this.record({
+      type: 'hook',
+      event: String(event.hook_event_name ?? ''),
+      ...(event.notification_type !== undefined && { notificationType: String(event.notification_type) }),
+      ...(startedAt !== undefined && { delayMs: Math.max(0, Math.round(Date.now() - startedAt)) }),
+    });
     this.agent.hook(event);
   }
 

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { delayTable, roundDelays, type Notified, type Round, type TimelineEntry } from '../helpers/agent-latency';
+import { delayTable, paceTable, roundDelays, type Notified, type Round, type TimelineEntry } from '../helpers/agent-latency';
 import { CcmuxHome, ROOT } from '../helpers/ccmux';
 import { claudeEnv, claudeSandbox } from '../helpers/claude-code';
 import { MockAnthropic, lastUserTurn, type MessagesRequest, type Reply } from '../helpers/mock-anthropic';
@@ -52,10 +52,28 @@ async function until(condition: string): Promise<void> {
   throw new Error(`wait --until ${condition} exited ${result.code}; agent ${JSON.stringify((await session()).agent)}\nAPI:\n${mock!.describe()}\nscreen:\n${screen}`);
 }
 
-/** Keys typed in the first moments of a dialog may be lost: answer once it is drawn. Returns the screen. */
+const DIALOG = /Do you want to proceed\?/;
+
+/** Waits for the permission dialog to be drawn; returns the screen. */
 async function dialog(): Promise<string> {
-  await until('match=Do you want to proceed\\?');
+  await until(`match=${DIALOG.source}`);
   return home!.peek('claude');
+}
+
+/**
+ * Presses `key` in the dialog until it is gone. Claude Code drops keys that arrive as the dialog is
+ * drawn (it listens a moment later; under load that moment grows), so a key it dropped is pressed again.
+ */
+async function answer(key: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await home!.ok(['send', 'claude', '--keys', key]);
+    const taken = await waitUntil('the dialog to close', async () => !DIALOG.test(await home!.peek('claude')), { timeoutMs: 2000 }).then(
+      () => true,
+      () => false,
+    );
+    if (taken) return;
+    if (attempt === 5) throw new Error(`the dialog ignored ${key} five times:\n${await home!.peek('claude')}`);
+  }
 }
 
 async function timeline(): Promise<TimelineEntry[]> {
@@ -106,17 +124,19 @@ describe('the real Claude Code in ccmux', () => {
     expect((await session()).agent).toMatchObject({ state: 'idle', agent: 'claude-code' });
     const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      rounds.push({ promptAt: Date.now(), endAt: Infinity });
+      const current: Round = { promptAt: Date.now(), approveAt: Infinity, endAt: Infinity };
+      rounds.push(current);
       await home!.ok(['send', 'claude', 'please run bash']);
       await until('needs-input');
       expect((await session()).agent).toMatchObject({ state: 'needs-input', waitingFor: 'permission' });
       await dialog();
-      await home!.ok(['send', 'claude', '--keys', '1']);
+      current.approveAt = Date.now();
+      await answer('1');
       await until('idle');
       await waitUntil('the done notification', () => notifications(notified).filter((line) => line.kind === 'done').length === round + 1, {
         detail: () => (fs.existsSync(notified) ? fs.readFileSync(notified, 'utf8') : 'nothing notified'),
       });
-      rounds.at(-1)!.endAt = Date.now();
+      current.endAt = Date.now();
     }
     expect(await home!.peek('claude')).toContain('The command printed hi, all done.');
 
@@ -141,18 +161,19 @@ describe('the real Claude Code in ccmux', () => {
     expect(mock!.messages).toHaveLength(2 * ROUNDS);
 
     const delays = roundDelays(entries, (await session()).createdAt, notifications(notified), rounds, GRACE_SECONDS * 1000);
-    console.log(`${delayTable(delays)}\n(the "done" notification comes after the notify plugin's grace period on top; CCMUX_LATENCY_ROUNDS=N for more rounds)`);
+    const note = `(a "done" notification also waits the notify plugin's grace period; CCMUX_LATENCY_ROUNDS=N for more rounds)`;
+    console.log(`${delayTable(delays)}\n${note}\n\n${paceTable(rounds, mock!.messages, delays)}`);
   }, 60_000 + ROUNDS * 10_000);
 
   it('returns to idle after a denial (Esc, or "No"), which only OSC 7501 reports', async () => {
     await startClaude();
-    for (const answer of ['Escape', 'No']) {
+    for (const denial of ['Escape', 'No']) {
       await home!.ok(['send', 'claude', 'please run bash']);
       await until('needs-input');
       const screen = await dialog();
       const no = /(\d)\. No\b/.exec(screen)?.[1];
       expect(no, screen).toBeDefined();
-      await home!.ok(['send', 'claude', '--keys', answer === 'Escape' ? 'Escape' : no!]);
+      await answer(denial === 'Escape' ? 'Escape' : no!);
       await until('idle');
       expect((await session()).agent).toMatchObject({ state: 'idle', source: 'osc7501' });
     }

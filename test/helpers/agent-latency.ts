@@ -23,6 +23,7 @@ export interface Notified {
 /** One prompt → permission → approval → answer cycle, as the test drove it (epoch ms). */
 export interface Round {
   promptAt: number;
+  approveAt: number;
   /** The next round's prompt, or Infinity. */
   endAt: number;
 }
@@ -35,6 +36,8 @@ export interface Delays {
   stateChange: number;
   /** What made the change (`hook`, `osc7501`…). */
   source: string;
+  /** Epoch ms of the state change. */
+  changedAt: number;
   /** State change → the notify plugin's command sink ran, less the grace period of a "done" (undefined: no notification). */
   notification: number | undefined;
 }
@@ -68,6 +71,7 @@ export function roundDelays(timeline: TimelineEntry[], createdAt: number, notifi
         delivery: report.delayMs,
         stateChange: Math.round(change.t - firedAt),
         source: change.source ?? '',
+        changedAt,
         notification: sink ? sink.at - Math.round(changedAt) - (notify === 'done' ? graceMs : 0) : undefined,
       };
     });
@@ -79,13 +83,29 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+const stat = (values: number[]) => (values.length ? `${percentile(values, 50)} ms (p90 ${percentile(values, 90)})` : '—');
+
+/**
+ * Claude Code's own pace in each round, from the mock API's request times (epoch ms): what it waits
+ * for (blocking hooks among it) between a key and the request it leads to, and from the answer to idle.
+ */
+export function paceTable(rounds: Round[], requests: { at: number; doneAt: number }[], delays: Delays[][]): string {
+  const paces = rounds.map((round, index) => {
+    const [first, second] = requests.filter((request) => request.at >= round.promptAt && request.at < round.endAt);
+    if (!first || !second) throw new Error(`round at ${round.promptAt}: expected two API requests`);
+    const idleAt = delays[index]!.find((row) => row.hook === 'Stop')!.changedAt;
+    return [first.at - round.promptAt, second.at - round.approveAt, Math.round(idleAt - second.doneAt)];
+  });
+  const rows = ['prompt sent → its API request', 'approval sent → the next API request', 'answer streamed → idle'];
+  return [`| Claude Code (${rounds.length} rounds) | median (p90) |`, '|---|---|', ...rows.map((row, index) => `| ${row} | ${stat(paces.map((pace) => pace[index]!))} |`)].join('\n');
+}
+
 /** A Markdown table: median and p90 (and the sources seen) of every delay over the rounds. */
 export function delayTable(rounds: Delays[][]): string {
   const lines = [
     `| hook (${rounds.length} rounds) | hook → daemon | hook → state change | first signal | state change → notification |`,
     '|---|---|---|---|---|',
   ];
-  const stat = (values: number[]) => (values.length ? `${percentile(values, 50)} ms (p90 ${percentile(values, 90)})` : '—');
   for (const [index, { hook }] of WATCHED.entries()) {
     const rows = rounds.map((round) => round[index]!);
     const sources = [...new Set(rows.map((row) => row.source))].map((source) => `${source} ${rows.filter((row) => row.source === source).length}×`);

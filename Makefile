@@ -14,9 +14,18 @@ NPM ?= npm
 BUNDLE := dist/bundle/ccmux.cjs
 BINARY := dist/ccmux
 PREFIX ?= /usr/local
+# The real Claude Code CLI for the end-to-end agent test (test/e2e/claude-code.test.ts), pinned: an
+# unpinned install on an older Node silently picks an old release. Kept out of the project's
+# dependencies; its `claude` is a native binary from the platform package, used directly (npm may
+# skip the wrapper's postinstall that would copy it into place).
+CLAUDE_CODE_VERSION := 2.1.330
+CLAUDE_CODE_DIR := $(TOOLCHAIN)/claude-code
+CLAUDE_CODE_LIBC := $(if $(wildcard /lib/ld-musl-*),-musl,)
+CLAUDE_CODE := $(CLAUDE_CODE_DIR)/node_modules/@anthropic-ai/claude-code-$(OS)-$(ARCH)$(CLAUDE_CODE_LIBC)/claude
+CLAUDE_CODE_STAMP := $(CLAUDE_CODE_DIR)/.installed-$(CLAUDE_CODE_VERSION)
 SOURCES := $(shell find src -name '*.ts') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps deps-asciinema deps-shells build dist install typecheck test soak run clean
+.PHONY: all deps deps-asciinema deps-shells deps-claude-code build dist install typecheck test soak run clean
 
 all: build
 
@@ -47,6 +56,15 @@ deps-shells:
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y zsh fish; \
 	}
 
+## The real Claude Code CLI, pinned, in its own folder (not a project dependency): the agent e2e test runs it.
+deps-claude-code: $(CLAUDE_CODE_STAMP)
+
+$(CLAUDE_CODE_STAMP):
+	rm -rf $(CLAUDE_CODE_DIR) && mkdir -p $(CLAUDE_CODE_DIR)
+	$(NPM) install --no-save --no-package-lock --no-audit --no-fund --ignore-scripts --prefix $(CLAUDE_CODE_DIR) @anthropic-ai/claude-code@$(CLAUDE_CODE_VERSION)
+	test "$$($(CLAUDE_CODE) --version)" = "$(CLAUDE_CODE_VERSION) (Claude Code)"
+	touch $@
+
 build: deps
 	$(NODE) scripts/build.mjs
 
@@ -66,7 +84,7 @@ typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc --noEmit -p .
 
 ## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end (the built binary).
-test: deps typecheck deps-asciinema deps-shells $(BINARY)
+test: deps typecheck deps-asciinema deps-shells deps-claude-code $(BINARY)
 	$(NODE) node_modules/vitest/vitest.mjs run
 
 ## The long reliability runs (docs/RELIABILITY.md): 100 sessions under load for CCMUX_SOAK_SECONDS

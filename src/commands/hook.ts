@@ -24,7 +24,7 @@ export const hookCommand: CommandSpec = {
       const socket = process.env.CCMUX_SOCKET || context.paths.socket;
       const connection = await DaemonConnection.connect(socket);
       await Promise.race([
-        connection.request('agent-hook', { session, event }),
+        connection.request('agent-hook', { session, event, startedAt: performance.timeOrigin }),
         new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS).unref()),
       ]);
       connection.close();

@@ -67,7 +67,12 @@ export const REQUEST_ARGS = {
   }),
   prune: object({ olderThanSeconds: optional(number(0, 1e12)), exited: withDefault(boolean(), false), dryRun: withDefault(boolean(), false) }),
   /** Reported by `ccmux hook`, which Claude Code runs for the hooks ccmux gave it. */
-  'agent-hook': object({ session: sessionRef, event: record(anything(), 256) }),
+  'agent-hook': object({
+    session: sessionRef,
+    event: record(anything(), 256),
+    /** When the `ccmux hook` process started (epoch ms): the daemon records how long the report took. */
+    startedAt: optional(number(0, 1e15)),
+  }),
   /** Streams daemon events (`event` messages) on this connection until it closes. */
   events: object({ session: optional(sessionRef) }),
   mute: object({ session: sessionRef, muted: withDefault(boolean(), true) }),

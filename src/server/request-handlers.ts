@@ -186,7 +186,7 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 
   'agent-hook': (args, _context, { registry }) => {
     const session = registry.resolveLive(args.session);
-    session.agentHook(args.event);
+    session.agentHook(args.event, args.startedAt);
     return { state: session.agentStatus.state };
   },
 

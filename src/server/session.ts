@@ -56,7 +56,8 @@ const VIEWING_MS = 60_000;
 const SCREEN_CHECK_MS = 250;
 
 /** Environment variables a program must not inherit from the client's terminal inside ccmux. */
-const UNINHERITED_ENV = ['TMUX', 'TMUX_PANE', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'CCMUX_SESSION', 'CCMUX_SOCKET'];
+/** (`PKG_EXECPATH` is the single binary's own marker: a program that inherited it would confuse pkg.) */
+const UNINHERITED_ENV = ['TMUX', 'TMUX_PANE', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'CCMUX_SESSION', 'CCMUX_SOCKET', 'PKG_EXECPATH'];
 
 export class Session {
   /** Most recent attach or input; `attach` without a name picks the session where this is latest. */
@@ -200,8 +201,15 @@ export class Session {
     }
   }
 
-  /** A Claude Code hook reported an event for this session. */
-  agentHook(event: Record<string, unknown>): void {
+  /** A Claude Code hook reported an event for this session (`startedAt`: when its `ccmux hook` started). */
+  agentHook(event: Record<string, unknown>, startedAt?: number): void {
+    // On the timeline, so that `ccmux export` shows what the agent reported and how late it arrived.
+    this.record({
+      type: 'hook',
+      event: String(event.hook_event_name ?? ''),
+      ...(event.notification_type !== undefined && { notificationType: String(event.notification_type) }),
+      ...(startedAt !== undefined && { delayMs: Math.max(0, Math.round(Date.now() - startedAt)) }),
+    });
     this.agent.hook(event);
   }
 

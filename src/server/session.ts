@@ -55,8 +55,10 @@ const VIEWING_MS = 60_000;
 /** Screen rules are checked this long after output settles. */
 const SCREEN_CHECK_MS = 250;
 
-/** Environment variables a program must not inherit from the client's terminal inside ccmux. */
-/** (`PKG_EXECPATH` is the single binary's own marker: a program that inherited it would confuse pkg.) */
+/**
+ * Environment variables a program must not inherit from the client's terminal inside ccmux
+ * (`PKG_EXECPATH` is the single binary's own marker: a program that inherited it would confuse pkg).
+ */
 const UNINHERITED_ENV = ['TMUX', 'TMUX_PANE', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'CCMUX_SESSION', 'CCMUX_SOCKET', 'PKG_EXECPATH'];
 
 export class Session {

@@ -14,9 +14,9 @@ NPM ?= npm
 BUNDLE := dist/bundle/ccmux.cjs
 BINARY := dist/ccmux
 PREFIX ?= /usr/local
-SOURCES := $(shell find src -name '*.ts') scripts/build.mjs scripts/package.mjs package.json package-lock.json
+SOURCES := $(shell find src -name '*.ts' -o -name '*.css' -o -name '*.json') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps deps-asciinema build dist install typecheck test run clean
+.PHONY: all deps deps-asciinema deps-chromium build dist install typecheck test run clean
 
 all: build
 
@@ -40,6 +40,13 @@ deps-asciinema:
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y asciinema; \
 	}
 
+## Debian's Chromium: the web page's tests drive it with playwright-core (which downloads no browser).
+deps-chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	}
+
 build: deps
 	$(NODE) scripts/build.mjs
 
@@ -57,9 +64,10 @@ install: $(BINARY)
 
 typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc --noEmit -p .
+	$(NODE) node_modules/typescript/bin/tsc --noEmit -p src/web/page
 
-## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end (the built binary).
-test: deps typecheck deps-asciinema $(BINARY)
+## Every test: unit, integration (real daemon, PTYs, sockets, a headless Chromium) and end-to-end (the built binary).
+test: deps typecheck deps-asciinema deps-chromium $(BINARY)
 	$(NODE) node_modules/vitest/vitest.mjs run
 
 ## Build, start a shell session and attach to it (C-b d detaches).

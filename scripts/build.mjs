@@ -35,6 +35,23 @@ const workers = {
   'plugin-worker': await workerSource('src/plugins/plugin-worker.ts'),
 };
 
+// The web page (src/web/page): browser JS and CSS, minified, served by the daemon from these strings,
+// so the single binary carries them (no CDN, no files on disk).
+async function pageFiles() {
+  const result = await build({
+    ...common,
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    format: 'iife',
+    entryPoints: { app: join(root, 'src/web/page/app.ts'), login: join(root, 'src/web/page/login.ts') },
+    outdir: join(outdir, 'page'),
+    write: false,
+    minify: true,
+  });
+  return Object.fromEntries(result.outputFiles.map((file) => [file.path.slice(file.path.lastIndexOf('/') + 1), file.text]));
+}
+const page = await pageFiles();
+
 const virtualWorker = {
   name: 'virtual-workers',
   setup(pluginBuild) {
@@ -43,6 +60,8 @@ const virtualWorker = {
       contents: `module.exports = { default: ${JSON.stringify(workers[args.path])} };`,
       loader: 'js',
     }));
+    pluginBuild.onResolve({ filter: /^virtual:web-page$/ }, () => ({ path: 'web-page', namespace: 'virtual' }));
+    pluginBuild.onLoad({ filter: /^web-page$/, namespace: 'virtual' }, () => ({ contents: `module.exports = { default: ${JSON.stringify(page)} };`, loader: 'js' }));
   },
 };
 

@@ -24,7 +24,9 @@ import { searchCommand } from './search';
 import { sendCommand } from './send';
 import { serverCommand } from './server';
 import { statusCommand } from './status';
+import { tokenCommand } from './token';
 import { waitCommand } from './wait';
+import { webCommand } from './web';
 
 export const COMMANDS: readonly CommandSpec[] = [
   newCommand,
@@ -49,6 +51,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   importCommand,
   pruneCommand,
   statusCommand,
+  webCommand,
+  tokenCommand,
   pluginsCommand,
   killServerCommand,
   serverCommand,

@@ -25,6 +25,7 @@ export const statusCommand: CommandSpec = {
         `log      ${status.log}`,
         `sessions ${status.sessions.running} running, ${status.sessions.exited} exited`,
         `clients  ${status.clients}`,
+        ...(status.web ? [`web      ${status.web}`] : []),
       ].join('\n'),
     );
     return EXIT.ok;

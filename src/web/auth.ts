@@ -1,4 +1,5 @@
-// Who is asking: a browser login cookie (HttpOnly, SameSite=Strict) or an `Authorization: Bearer` token.
+// Who is asking: a browser login cookie (HttpOnly, SameSite=Strict), an `Authorization: Bearer` token, or —
+// for WebSocket APIs that cannot set headers — a token offered as the subprotocol `ccmux.token.TOKEN`.
 import type { IncomingMessage } from 'node:http';
 import type { Credential, CredentialStore } from './credentials';
 
@@ -15,9 +16,25 @@ function cookie(request: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+/** The subprotocol the endpoint answers with; a token subprotocol is never echoed back. */
+export const SUBPROTOCOL = 'ccmux.v1';
+const TOKEN_SUBPROTOCOL = 'ccmux.token.';
+
+function offeredProtocols(request: IncomingMessage): string[] {
+  return (request.headers['sec-websocket-protocol'] ?? '').split(',').map((protocol) => protocol.trim());
+}
+
 function bearer(request: IncomingMessage): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  return match?.[1];
+  if (match) return match[1];
+  return offeredProtocols(request).find((protocol) => protocol.startsWith(TOKEN_SUBPROTOCOL))?.slice(TOKEN_SUBPROTOCOL.length);
+}
+
+/** A token offered as a subprotocol needs `ccmux.v1` beside it: the answer must name a protocol the client offered. */
+export function subprotocolProblem(request: IncomingMessage): string | undefined {
+  const offered = offeredProtocols(request);
+  const withToken = offered.some((protocol) => protocol.startsWith(TOKEN_SUBPROTOCOL));
+  return withToken && !offered.includes(SUBPROTOCOL) ? `offer the subprotocol ${SUBPROTOCOL} beside the token` : undefined;
 }
 
 /** The credential a request carries, if it is valid: the login cookie, else a bearer token. */

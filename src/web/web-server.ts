@@ -11,7 +11,7 @@ import { MAX_FRAME_BYTES } from '../protocol/frames';
 import { Connection } from '../server/connection';
 import type { Logger } from '../server/logger';
 import type { DaemonServices } from '../server/request-handlers';
-import { cookieName, requestCredential } from './auth';
+import { SUBPROTOCOL, cookieName, requestCredential, subprotocolProblem } from './auth';
 import type { Credential, CredentialStore } from './credentials';
 import { handleHttp, type RouteContext } from './http-routes';
 import { webRequestGuard } from './request-scope';
@@ -52,7 +52,13 @@ function readTls(settings: WebSettings): { cert: Buffer; key: Buffer } | undefin
 
 export class WebServer {
   readonly clients = new Set<WebClient>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
   private readonly keepalive: NodeJS.Timeout;
   private policy!: AccessPolicy;
   private cookie = '';
@@ -121,6 +127,8 @@ export class WebServer {
     if (new URL(request.url ?? '/', 'http://host').pathname !== '/ws') return refuse(404, `no WebSocket at ${quoted(request.url)}`);
     if (!hostAllowed(this.policy, request.headers.host)) return refuse(403, `Host ${quoted(request.headers.host)} is not this endpoint`);
     if (!originAllowed(this.policy, request.headers.origin)) return refuse(403, `Origin ${quoted(request.headers.origin)} is not allowed`);
+    const problem = subprotocolProblem(request);
+    if (problem) return refuse(400, problem);
     const credential = requestCredential(request, this.deps.credentials, this.cookie);
     if (!credential) return refuse(401, 'no valid credential');
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, credential));

@@ -11,6 +11,7 @@ export interface WsOptions {
   origin?: string;
   host?: string;
   path?: string;
+  protocols?: string[];
 }
 
 export interface Refusal {
@@ -44,7 +45,7 @@ export class WsClient {
     if (options.cookie) headers.Cookie = options.cookie;
     if (options.host) headers.Host = options.host;
     const url = `${base.replace(/^http/, 'ws').replace(/\/$/, '')}${options.path ?? '/ws'}`;
-    const ws = new WebSocket(url, { headers, ...(options.origin ? { origin: options.origin } : {}), rejectUnauthorized: false });
+    const ws = new WebSocket(url, options.protocols ?? [], { headers, ...(options.origin ? { origin: options.origin } : {}), rejectUnauthorized: false });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new WsClient(ws)));
       ws.once('unexpected-response', (_request, response) => {

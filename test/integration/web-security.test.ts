@@ -161,6 +161,41 @@ describe('web endpoint security', () => {
     client.close();
   });
 
+  it('a script with the standard WebSocket API (no headers: the token as a subprotocol) can list, attach, type and resize', async () => {
+    // Node's global WebSocket is the WHATWG one, as in browsers and Deno: it cannot set Authorization.
+    const ws = new WebSocket(`${web.url.replace(/^http/, 'ws')}ws`, ['ccmux.v1', `ccmux.token.${full.token}`]);
+    ws.binaryType = 'arraybuffer';
+    const controls: { type: string; id?: number; ok?: boolean; result?: unknown }[] = [];
+    let output = '';
+    ws.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+      const bytes = new Uint8Array(event.data);
+      const text = new TextDecoder().decode(bytes.subarray(1));
+      if (bytes[0] === 1) controls.push(JSON.parse(text));
+      if (bytes[0] === 2) output += text;
+    };
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = reject;
+    });
+    expect(ws.protocol).toBe('ccmux.v1');
+    const send = (kind: number, text: string) => ws.send(new Uint8Array([kind, ...new TextEncoder().encode(text)]));
+    const reply = (id: number) => waitUntil(`response ${id}`, () => controls.find((message) => message.type === 'response' && message.id === id));
+    send(1, JSON.stringify({ type: 'hello', protocol: 1, client: 'script', version: '1' }));
+    send(1, JSON.stringify({ type: 'request', id: 1, command: 'ls', args: {} }));
+    expect(((await reply(1)).result as SessionJson[]).map((session) => session.name).sort()).toEqual(['other', 'shell']);
+    send(1, JSON.stringify({ type: 'request', id: 2, command: 'attach', args: { session: 'other', cols: 80, rows: 24 } }));
+    expect((await reply(2)).ok).toBe(true);
+    send(3, 'echo "standard $((7*6))"\r');
+    await waitUntil('the echo', () => output.includes('standard 42'));
+    send(1, JSON.stringify({ type: 'attach-resize', cols: 77, rows: 22 }));
+    send(3, 'stty size\r');
+    await waitUntil('the new size', () => output.includes('22 77'));
+    ws.close();
+    // The token protocol alone cannot be answered without echoing the token: refused.
+    expect(await WsClient.refusal(web.url, { protocols: [`ccmux.token.${full.token}`] })).toBe(400);
+    expect(await WsClient.refusal(web.url, { protocols: ['ccmux.v1', 'ccmux.token.wrong'] })).toBe(401);
+  });
+
   it('a read-only token can watch but not type, resize or change anything', async () => {
     const readOnly = await token('--read-only');
     const client = await connected({ token: readOnly.token });

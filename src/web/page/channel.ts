@@ -1,7 +1,7 @@
 // The page's WebSocket to the daemon: the same protocol as the unix socket (one binary message per frame),
 // typed requests, and reconnection by itself — `opened` runs again on every new socket (re-subscribe, re-attach).
 import { FrameKind } from '../../protocol/frames';
-import { PROTOCOL_VERSION, type ServerMessage } from '../../protocol/messages';
+import { PROTOCOL_VERSION, settleResponse, type PendingRequest, type ServerMessage } from '../../protocol/messages';
 import type { RequestInput, RequestName, RequestResults } from '../../protocol/requests';
 import { VERSION } from '../../version';
 
@@ -24,11 +24,6 @@ export class RequestError extends Error {
   }
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 /** Longest wait between reconnection attempts. */
 const MAX_BACKOFF_MS = 5000;
 /** A request unanswered this long means the connection is dead even if the socket has not noticed. */
@@ -44,7 +39,7 @@ export function socketUrl(): string {
 export class Channel {
   private ws: WebSocket | undefined;
   private nextId = 1;
-  private pending = new Map<number, Pending>();
+  private pending = new Map<number, PendingRequest>();
   private attempts = 0;
   private stopped = false;
   private timer: number | undefined;
@@ -86,11 +81,7 @@ export class Channel {
         return;
       }
       if (message.type === 'response') {
-        const pending = this.pending.get(message.id);
-        if (!pending) return;
-        this.pending.delete(message.id);
-        if (message.ok) pending.resolve(message.result);
-        else pending.reject(new RequestError(message.error.code, message.error.message));
+        settleResponse(this.pending, message, (error) => new RequestError(error.code, error.message));
         return;
       }
       this.handlers.message?.(message);

@@ -19,8 +19,7 @@ export interface RouteContext {
   registry: SessionRegistry;
   store: Store;
   log: Logger;
-  /** A login was made: its id and where it came from. */
-  loggedIn(credential: Credential): void;
+  /** A browser logged out: its WebSockets close. */
   loggedOut(id: string): void;
 }
 
@@ -132,7 +131,6 @@ async function login(request: IncomingMessage, response: ServerResponse, context
     return json(response, 401, { error: 'unknown, already used or expired token' });
   }
   const made = context.credentials.login(credential);
-  context.loggedIn(made.credential);
   context.log.info(`web: browser login ${made.credential.id} from ${credential.kind} ${credential.id}`);
   json(response, 200, { readOnly: made.credential.readOnly, session: made.credential.sessionName }, {
     'Set-Cookie': loginCookie(context.cookie, made.secret, made.credential.expiresAt, context.secure),

@@ -113,7 +113,6 @@ export class WebServer {
       registry: services.registry,
       store: services.recording.store,
       log,
-      loggedIn: () => undefined,
       loggedOut: (id) => this.closeClients((client) => client.credential.id === id, 'logged out'),
     };
   }

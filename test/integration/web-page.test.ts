@@ -1,5 +1,6 @@
 // The web page in a real headless Chromium: login by link, the live session list, a live terminal
 // (exact screen, typing, paste, resize), replay, search, a read-only login, a phone screen, reconnection.
+import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TestBrowser } from '../helpers/browser';
@@ -20,6 +21,7 @@ interface SessionJson {
 }
 
 const SHELL = ['bash', '--norc', '--noprofile'];
+const TUI = [process.execPath, path.join(__dirname, '..', 'fixtures', 'tui.cjs')];
 
 let browser: TestBrowser;
 let home: CcmuxHome;
@@ -39,11 +41,15 @@ afterEach(async () => {
 });
 
 /** A new browser context logged in through a fresh `ccmux web` link (flags passed on). */
-async function openPage(flags: string[] = [], viewport?: { width: number; height: number }): Promise<Page> {
+async function openPage(flags: string[] = [], viewport?: { width: number; height: number }, loginPageFirst = false): Promise<Page> {
   const web = await home.json<WebJson>(['web', ...flags]);
   const context = await browser.context(viewport);
   contexts.push(context);
   const page = await context.newPage();
+  if (loginPageFirst) {
+    await page.goto(web.url);
+    await page.waitForSelector('#login form');
+  }
   await page.goto(web.link);
   await page.waitForSelector('#app header');
   return page;
@@ -174,11 +180,30 @@ describe('the web page in Chromium', () => {
     expect(Number(await page.getAttribute('.replay-stage', 'data-at'))).toBeCloseTo(time + 0.2, 3);
   });
 
-  it('a read-only login watches but cannot type', async () => {
+  it('a read-only login shows the exact screen of a full-screen program, and cannot type', async () => {
     home = new CcmuxHome({ PS1: '$ ' });
     await shell('shell');
-    const page = await openPage(['--read-only']);
+    await home.newSession(TUI, ['-s', 'tui', '-x', '70', '-y', '16']);
+    await home.waitForScreen('tui', (screen) => screen.includes('TUI READY'), 'the TUI to draw');
+    // The link pasted into a tab already on the login page: only the fragment changes.
+    const page = await openPage(['--read-only'], undefined, true);
     expect(await page.locator('header .account').textContent()).toBe('read-only');
+
+    const mirror = (await home.peek('tui'))
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .trimEnd();
+    await openTerminal(page, 'tui');
+    // Read-only: the program is not asked to redraw, so this is the daemon's repaint alone.
+    await waitForTerminal(page, (text) => text.trimEnd() === mirror, 'the mirror screen, line for line');
+    expect((await terminalLines(page)).length).toBe(16);
+    expect(await page.getAttribute('.terminal-screen', 'data-cols')).toBe('70');
+    expect(await page.locator('.terminal-view .xterm-rows > div').nth(2).locator('span.xterm-fg-1').first().textContent()).toBe('RED');
+    const cursorRow = await page.locator('.terminal-view .xterm-rows > div').evaluateAll((rows) => rows.findIndex((row) => row.querySelector('.xterm-cursor')));
+    expect(cursorRow).toBe(9);
+    await page.click('.terminal-view .close');
+
     await openTerminal(page, 'shell');
     await page.click('.terminal-view .terminal-screen');
     await page.keyboard.type('echo "read-only $((1+1))"');

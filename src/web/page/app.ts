@@ -206,6 +206,11 @@ async function main(): Promise<void> {
   }
   const app = new App(root, (await response.json()) as Me);
   if (failure !== undefined) app.toast('That link did not work', failure);
+  // A new link pasted into this tab changes only the fragment: its login replaces this one.
+  window.addEventListener('hashchange', () => {
+    const next = takeFragmentToken();
+    if (next !== undefined) void exchangeToken(next).then((problem) => (problem === undefined ? location.reload() : app.toast('That link did not work', problem)));
+  });
 }
 
 void main();

@@ -10,7 +10,7 @@ function showForm(root: HTMLElement, error: string | undefined): void {
     'form',
     {},
     el('h1', {}, 'ccmux'),
-    el('p', {}, 'Open the link `ccmux web` prints, or paste a token from `ccmux token`.'),
+    el('p', {}, 'Open the link ', el('code', {}, 'ccmux web'), ' prints, or paste a token from ', el('code', {}, 'ccmux token'), '.'),
     input,
     el('button', { type: 'submit' }, 'Log in'),
     message,
@@ -26,14 +26,17 @@ function showForm(root: HTMLElement, error: string | undefined): void {
   input.focus();
 }
 
-async function main(): Promise<void> {
-  const root = document.getElementById('login')!;
+async function fromFragment(root: HTMLElement): Promise<void> {
   const token = takeFragmentToken();
-  if (token === undefined) return showForm(root, undefined);
+  if (token === undefined) return;
   root.replaceChildren(el('p', {}, 'Logging in…'));
   const failure = await exchangeToken(token);
   if (failure === undefined) location.replace('/');
   else showForm(root, failure);
 }
 
-void main();
+const root = document.getElementById('login')!;
+showForm(root, undefined);
+void fromFragment(root);
+// A link pasted into this tab changes only the fragment: no new page load.
+window.addEventListener('hashchange', () => void fromFragment(root));

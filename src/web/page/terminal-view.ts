@@ -5,7 +5,7 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { Terminal } from '@xterm/xterm';
 import type { ServerMessage } from '../../protocol/messages';
 import type { SessionInfo } from '../../protocol/requests';
-import { Channel, type ChannelState } from './channel';
+import { Channel, RequestError, type ChannelState } from './channel';
 import { el } from './dom';
 
 export interface TerminalViewOptions {
@@ -119,8 +119,22 @@ export class TerminalView {
 
   private async attach(): Promise<void> {
     if (this.ended) return;
-    const info = await this.channel.request('attach', { session: this.options.session.id, cols: this.term.cols, rows: this.term.rows });
+    let info: SessionInfo;
+    try {
+      info = await this.channel.request('attach', { session: this.options.session.id, cols: this.term.cols, rows: this.term.rows });
+    } catch (error) {
+      // Lost connection: the next one attaches again. Refused (ended, removed, not allowed): say so and stop.
+      if (error instanceof RequestError && error.code !== 'unavailable') this.end(error.message);
+      return;
+    }
     if (this.options.readOnly) this.follow(info);
+  }
+
+  private end(why: string): void {
+    this.ended = true;
+    this.term.write(`\r\n\x1b[7m[${why}]\x1b[0m\r\n`);
+    this.channel.close();
+    this.showState('closed', why);
   }
 
   /** The session changed (from the live list): a read-only viewer takes its size. */
@@ -143,11 +157,7 @@ export class TerminalView {
       'server-exit': 'the daemon stopped',
     };
     // The daemon may come back (server-exit): keep trying; otherwise this view is over.
-    if (message.reason === 'server-exit') return;
-    this.ended = true;
-    this.term.write(`\r\n\x1b[7m[${why[message.reason] ?? message.reason}]\x1b[0m\r\n`);
-    this.channel.close();
-    this.showState('closed', why[message.reason]);
+    if (message.reason !== 'server-exit') this.end(why[message.reason] ?? message.reason);
   }
 
   private showState(state: ChannelState, text?: string): void {

@@ -99,8 +99,8 @@ function expiry(at: number | null): string {
   if (at === null) return 'never';
   const seconds = Math.round((at - Date.now()) / 1000);
   if (seconds < 120) return `in ${seconds}s`;
-  if (seconds < 7200) return `in ${Math.round(seconds / 60)}m`;
-  if (seconds < 172_800) return `in ${Math.round(seconds / 3600)}h`;
+  if (seconds < 5400) return `in ${Math.round(seconds / 60)}m`;
+  if (seconds < 129_600) return `in ${Math.round(seconds / 3600)}h`;
   return `in ${Math.round(seconds / 86_400)}d`;
 }
 

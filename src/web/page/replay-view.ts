@@ -98,6 +98,10 @@ export class ReplayView {
       terminalFontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
     });
     this.stage.dataset.at = String(at);
+    this.stage.dataset.state = autoPlay ? 'loading' : 'paused';
+    for (const state of ['playing', 'pause', 'ended'] as const) {
+      this.player.addEventListener(state, () => (this.stage.dataset.state = state === 'pause' ? 'paused' : state));
+    }
   }
 
   /** A new speed: asciinema-player takes it at creation, so a new player continues where this one was. */

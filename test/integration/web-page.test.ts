@@ -259,7 +259,7 @@ describe('the web page in Chromium', () => {
     expect(await page.locator('aside').isVisible()).toBe(true);
   });
 
-  it('reconnects by itself after the server drops the connection, with the output it missed', async () => {
+  it('reconnects by itself after the server drops the connection, with the output it missed; revoked, it asks for a login', async () => {
     home = new CcmuxHome({ PS1: '$ ' });
     await shell('shell');
     const page = await openPage();
@@ -282,5 +282,9 @@ describe('the web page in Chromium', () => {
     await page.keyboard.type('echo "back $((7*7))"');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (text) => text.includes('back 49'), 'typing after the reconnection');
+
+    // Revoked: the page stops retrying and asks for a login.
+    await home.ok(['token', '--revoke']);
+    await page.waitForSelector('#login form', { timeout: 15_000 });
   });
 });

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import type * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames';
@@ -272,6 +273,38 @@ describe('web endpoint security', () => {
     const closed = await client.waitClosed();
     expect(closed.code).toBe(1009);
     await daemonAnswers();
+  });
+
+  it('a WebSocket client that stops reading never stalls the program; it is repainted when it reads again', async () => {
+    await home.newSession(['sh', '-c', 'sleep 0.3; head -c 20000000 /dev/zero | tr "\\0" "x"; echo; echo FLOOD-DONE; exec sleep 600'], ['-s', 'flood']);
+    const client = await connected({ token: full.token });
+    await client.ok('attach', { session: 'flood', cols: 80, rows: 24 });
+    // ws keeps the socket private; pausing it is what a stalled browser tab looks like to the daemon.
+    const socket = (client.ws as unknown as { _socket: net.Socket })._socket;
+    socket.pause();
+    let maxQueued = 0;
+    let resyncs = 0;
+    await waitUntil(
+      'the flood to finish despite the stalled WebSocket',
+      async () => {
+        const flood = (await home.json<(SessionJson & { clients: { queuedBytes: number; resyncs: number }[] })[]>(['ls'])).find((session) => session.name === 'flood')!;
+        for (const entry of flood.clients) {
+          maxQueued = Math.max(maxQueued, entry.queuedBytes);
+          resyncs = entry.resyncs;
+        }
+        return (await home.peek('flood')).includes('FLOOD-DONE');
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(resyncs).toBe(1);
+    expect(maxQueued).toBeLessThan(2.5 * 1024 * 1024);
+    socket.resume();
+    await waitUntil('a fresh screen once it reads again', () => client.output().includes('FLOOD-DONE'), { timeoutMs: 30_000 });
+    expect(Buffer.byteLength(client.output())).toBeLessThan(15_000_000);
+    client.close();
+    await home.ok(['kill', 'flood']);
+    await home.ok(['wait', 'flood', '--until', 'exit']);
+    await home.ok(['rm', 'flood']);
   });
 
   it('revoking a token closes its connections and refuses it from then on', async () => {

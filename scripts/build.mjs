@@ -1,7 +1,7 @@
-// Bundles ccmux with esbuild: the worker threads (embedded as strings), the daemon, a lean client, and the entry.
+// Bundles ccmux with esbuild: the worker threads and the web page (embedded as strings), the daemon, a lean client, and the entry.
 //
 // dist/bundle/ccmux.cjs        entry: `ccmux server` loads the daemon bundle, every other command the client
-// dist/bundle/ccmux-daemon.cjs everything (src/main.ts)
+// dist/bundle/ccmux-daemon.cjs everything (src/main.ts), with the web page's JS and CSS inside
 // dist/bundle/ccmux-client.cjs src/main.ts without the daemon (server, PTYs, screen mirror, worker source):
 //                              a fifth of the size, so the commands people type start faster.
 import { build } from 'esbuild';

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames';
 import { CcmuxHome } from '../helpers/ccmux';
+import { expectFloodPastStalledClient } from '../helpers/client-queues';
 import { waitUntil } from '../helpers/wait-until';
 import { WsClient } from '../helpers/ws-client';
 
@@ -282,22 +283,7 @@ describe('web endpoint security', () => {
     // ws keeps the socket private; pausing it is what a stalled browser tab looks like to the daemon.
     const socket = (client.ws as unknown as { _socket: net.Socket })._socket;
     socket.pause();
-    let maxQueued = 0;
-    let resyncs = 0;
-    await waitUntil(
-      'the flood to finish despite the stalled WebSocket',
-      async () => {
-        const flood = (await home.json<(SessionJson & { clients: { queuedBytes: number; resyncs: number }[] })[]>(['ls'])).find((session) => session.name === 'flood')!;
-        for (const entry of flood.clients) {
-          maxQueued = Math.max(maxQueued, entry.queuedBytes);
-          resyncs = entry.resyncs;
-        }
-        return (await home.peek('flood')).includes('FLOOD-DONE');
-      },
-      { timeoutMs: 60_000 },
-    );
-    expect(resyncs).toBe(1);
-    expect(maxQueued).toBeLessThan(2.5 * 1024 * 1024);
+    await expectFloodPastStalledClient(home, 'flood', 60_000);
     socket.resume();
     await waitUntil('a fresh screen once it reads again', () => client.output().includes('FLOOD-DONE'), { timeoutMs: 30_000 });
     expect(Buffer.byteLength(client.output())).toBeLessThan(15_000_000);

@@ -72,6 +72,7 @@ export class TestBrowser {
       this.process.kill('SIGTERM');
       await waitUntil('chromium to exit', () => !alive(pid), { timeoutMs: 5000 }).catch(() => this.process.kill('SIGKILL'));
     }
-    fs.rmSync(this.profile, { recursive: true, force: true });
+    // Helper processes may still be writing the profile as they exit: retry.
+    fs.rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }

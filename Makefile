@@ -23,9 +23,9 @@ CLAUDE_CODE_DIR := $(TOOLCHAIN)/claude-code
 CLAUDE_CODE_LIBC := $(if $(wildcard /lib/ld-musl-*),-musl,)
 CLAUDE_CODE := $(CLAUDE_CODE_DIR)/node_modules/@anthropic-ai/claude-code-$(OS)-$(ARCH)$(CLAUDE_CODE_LIBC)/claude
 CLAUDE_CODE_STAMP := $(CLAUDE_CODE_DIR)/.installed-$(CLAUDE_CODE_VERSION)
-SOURCES := $(shell find src -name '*.ts') scripts/build.mjs scripts/package.mjs package.json package-lock.json
+SOURCES := $(shell find src -name '*.ts' -o -name '*.css' -o -name '*.json') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps deps-asciinema deps-shells deps-claude-code build dist install typecheck test soak run clean
+.PHONY: all deps deps-asciinema deps-shells deps-claude-code deps-chromium build dist install typecheck test soak run clean
 
 all: build
 
@@ -65,6 +65,13 @@ $(CLAUDE_CODE_STAMP):
 	test "$$($(CLAUDE_CODE) --version)" = "$(CLAUDE_CODE_VERSION) (Claude Code)"
 	touch $@
 
+## Debian's Chromium: the web page's tests drive it with playwright-core (which downloads no browser).
+deps-chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	}
+
 build: deps
 	$(NODE) scripts/build.mjs
 
@@ -82,9 +89,10 @@ install: $(BINARY)
 
 typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc --noEmit -p .
+	$(NODE) node_modules/typescript/bin/tsc --noEmit -p src/web/page
 
-## Every test: unit, integration (real daemon, PTYs, sockets) and end-to-end (the built binary).
-test: deps typecheck deps-asciinema deps-shells deps-claude-code $(BINARY)
+## Every test: unit, integration (real daemon, PTYs, sockets, a headless Chromium) and end-to-end (the built binary).
+test: deps typecheck deps-asciinema deps-shells deps-claude-code deps-chromium $(BINARY)
 	$(NODE) node_modules/vitest/vitest.mjs run
 
 ## The long reliability runs (docs/RELIABILITY.md): 100 sessions under load for CCMUX_SOAK_SECONDS

@@ -1,7 +1,7 @@
-// Bundles ccmux with esbuild: the worker threads (embedded as strings), the daemon, a lean client, and the entry.
+// Bundles ccmux with esbuild: the worker threads and the web page (embedded as strings), the daemon, a lean client, and the entry.
 //
 // dist/bundle/ccmux.cjs        entry: `ccmux server` loads the daemon bundle, every other command the client
-// dist/bundle/ccmux-daemon.cjs everything (src/main.ts)
+// dist/bundle/ccmux-daemon.cjs everything (src/main.ts), with the web page's JS and CSS inside
 // dist/bundle/ccmux-client.cjs src/main.ts without the daemon (server, PTYs, screen mirror, worker source):
 //                              a fifth of the size, so the commands people type start faster.
 import { build } from 'esbuild';
@@ -56,6 +56,23 @@ const workers = {
   'plugin-worker': await workerSource('src/plugins/plugin-worker.ts'),
 };
 
+// The web page (src/web/page): browser JS and CSS, minified, served by the daemon from these strings,
+// so the single binary carries them (no CDN, no files on disk).
+async function pageFiles() {
+  const result = await build({
+    ...common,
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    format: 'iife',
+    entryPoints: { app: join(root, 'src/web/page/app.ts'), login: join(root, 'src/web/page/login.ts') },
+    outdir: join(outdir, 'page'),
+    write: false,
+    minify: true,
+  });
+  return Object.fromEntries(result.outputFiles.map((file) => [file.path.slice(file.path.lastIndexOf('/') + 1), file.text]));
+}
+const page = await pageFiles();
+
 const virtualWorker = {
   name: 'virtual-workers',
   setup(pluginBuild) {
@@ -64,6 +81,8 @@ const virtualWorker = {
       contents: `module.exports = { default: ${JSON.stringify(workers[args.path])} };`,
       loader: 'js',
     }));
+    pluginBuild.onResolve({ filter: /^virtual:web-page$/ }, () => ({ path: 'web-page', namespace: 'virtual' }));
+    pluginBuild.onLoad({ filter: /^web-page$/, namespace: 'virtual' }, () => ({ contents: `module.exports = { default: ${JSON.stringify(page)} };`, loader: 'js' }));
   },
 };
 

@@ -90,6 +90,25 @@ export const CONFIG_SCHEMA = object({
   disabledPlugins: withDefault(array(string({ min: 1 }), 64), []),
   /** A plugin handler still running after this long is stopped and the plugin switched off. */
   pluginHangSeconds: withDefault(number(1, 3600), 15),
+  /** The local web page and WebSocket (docs/PROTOCOL.md); `ccmux web` starts it on demand too. */
+  web: withDefault(
+    object({
+      enabled: withDefault(boolean(), false),
+      /** 0: any free port. */
+      port: withDefault(integer(0, 65_535), 0),
+      bind: withDefault(string({ min: 1, max: 255 }), '127.0.0.1'),
+      /** Required to bind an address other than loopback, together with TLS or insecureNoTls. */
+      allowRemote: withDefault(boolean(), false),
+      /** Acknowledges serving a non-loopback address without TLS (tokens then cross the network in clear). */
+      insecureNoTls: withDefault(boolean(), false),
+      tls: optional(object({ cert: string({ min: 1 }), key: string({ min: 1 }) })),
+      /** Origins allowed besides the page's own (e.g. `https://ccmux.example`). */
+      allowedOrigins: withDefault(array(string({ min: 1, max: 255 }), 64), []),
+      /** Host names allowed besides the bound address (e.g. a name behind a reverse proxy). */
+      allowedHosts: withDefault(array(string({ min: 1, max: 255 }), 64), []),
+    }),
+    { enabled: false, port: 0, bind: '127.0.0.1', allowRemote: false, insecureNoTls: false, allowedOrigins: [], allowedHosts: [] },
+  ),
 });
 
 export type Config = Infer<typeof CONFIG_SCHEMA>;

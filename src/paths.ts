@@ -13,6 +13,8 @@ export interface Paths {
   stateDir: string;
   log: string;
   store: string;
+  /** Web credentials (hashes only), mode 0600. */
+  webCredentials: string;
   configDir: string;
   configFile: string;
 }
@@ -37,6 +39,7 @@ export function resolvePaths(env: Env = process.env): Paths {
     stateDir,
     log: path.join(stateDir, 'daemon.log'),
     store: path.join(stateDir, 'store'),
+    webCredentials: path.join(stateDir, 'web-credentials.json'),
     configDir,
     configFile: env.CCMUX_CONFIG ? path.resolve(env.CCMUX_CONFIG) : path.join(configDir, 'config.json'),
   };

@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import { CcmuxError } from '../errors';
 import { FrameKind } from '../protocol/frames';
 import { FramedSocket } from '../protocol/framed-socket';
-import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage } from '../protocol/messages';
+import { PROTOCOL_VERSION, parseServerMessage, settleResponse, type ServerMessage } from '../protocol/messages';
 import { ValidationError } from '../protocol/schema';
 import type { RequestInput, RequestName, RequestResults } from '../protocol/requests';
 import { VERSION } from '../version';
@@ -118,11 +118,7 @@ export class DaemonConnection {
       return;
     }
     if (message.type === 'response') {
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      if (message.ok) pending.resolve(message.result);
-      else pending.reject(new CcmuxError(message.error.code, message.error.message));
+      settleResponse(this.pending, message, (error) => new CcmuxError(error.code, error.message));
       return;
     }
     this.stream.message?.(message);

@@ -29,7 +29,9 @@ import { serverCommand } from './server';
 import { serviceCommand } from './service';
 import { statusCommand } from './status';
 import { tailCommand } from './tail';
+import { tokenCommand } from './token';
 import { waitCommand } from './wait';
+import { webCommand } from './web';
 
 export const COMMANDS: readonly CommandSpec[] = [
   // Start and manage sessions.
@@ -64,6 +66,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   configCommand,
   completionCommand,
   serviceCommand,
+  webCommand,
+  tokenCommand,
   pluginsCommand,
   killServerCommand,
   serverCommand,

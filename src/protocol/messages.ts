@@ -48,6 +48,22 @@ export type ServerMessage =
   /** The end of a `tail --follow` stream: the session ended, or the client fell too far behind. */
   | { type: 'tail-end'; reason: 'exited' | 'behind'; exit?: ExitInfo };
 
+export type ResponseMessage = Extract<ServerMessage, { type: 'response' }>;
+
+export interface PendingRequest {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** Settles the request a response answers, by id (a client's side; unknown ids are ignored). */
+export function settleResponse(pending: Map<number, PendingRequest>, response: ResponseMessage, failure: (error: WireError) => Error): void {
+  const request = pending.get(response.id);
+  if (!request) return;
+  pending.delete(response.id);
+  if (response.ok) request.resolve(response.result);
+  else request.reject(failure(response.error));
+}
+
 export function assertNever(value: never): never {
   throw new Error(`unexpected value ${JSON.stringify(value)}`);
 }

@@ -89,12 +89,44 @@ export const REQUEST_ARGS = {
     follow: withDefault(boolean(), false),
     raw: withDefault(boolean(), false),
   }),
+  /** Literal text across the recordings' text index (regular expressions stay in the CLI: no ReDoS in the daemon). */
+  search: object({
+    pattern: string({ min: 1, max: 4096 }),
+    ignoreCase: withDefault(boolean(), false),
+    session: optional(sessionRef),
+    /** Only lines from the last this many seconds. */
+    sinceSeconds: optional(number(0, 1e12)),
+    all: withDefault(boolean(), false),
+    context: withDefault(integer(0, 100), 1),
+    limit: withDefault(integer(1, 10_000), 200),
+  }),
+  /** Starts (or restarts with other settings), reports or stops the local web endpoint. */
+  web: object({
+    stop: withDefault(boolean(), false),
+    port: optional(integer(0, 65_535)),
+    bind: optional(string({ min: 1, max: 255 })),
+    allowRemote: optional(boolean()),
+    insecureNoTls: optional(boolean()),
+    tlsCert: optional(string({ min: 1, max: 4096 })),
+    tlsKey: optional(string({ min: 1, max: 4096 })),
+  }),
+  /** Web credentials. The client makes the secret and sends only its SHA-256: the daemon never sees it. */
+  token: object({
+    action: oneOf(['create', 'list', 'revoke'] as const),
+    kind: withDefault(oneOf(['token', 'link'] as const), 'token'),
+    hash: optional(string({ pattern: /^[0-9a-f]{64}$/, hint: 'a SHA-256 in hex' })),
+    readOnly: withDefault(boolean(), false),
+    session: optional(sessionRef),
+    /** token: lifetime; link: how long the browser login it turns into lasts. */
+    ttlSeconds: optional(number(1, 1e10)),
+    id: optional(string({ min: 1, max: 64 })),
+  }),
 };
 
 export type RequestName = keyof typeof REQUEST_ARGS;
 
 /** Requests a read-only client (e.g. a read-only web token) may make; everything else changes something. */
-export const READ_ONLY_REQUESTS: ReadonlySet<RequestName> = new Set<RequestName>(['status', 'ls', 'has', 'peek', 'wait', 'attach', 'tail']);
+export const READ_ONLY_REQUESTS: ReadonlySet<RequestName> = new Set<RequestName>(['status', 'ls', 'has', 'peek', 'wait', 'attach', 'tail', 'events', 'search']);
 export type RequestArgs<K extends RequestName> = Infer<(typeof REQUEST_ARGS)[K]>;
 /** What a caller passes: defaulted arguments may be left out. */
 export type RequestInput<K extends RequestName> = InferInput<(typeof REQUEST_ARGS)[K]>;
@@ -221,6 +253,9 @@ export interface RequestResults {
   notify: { clients: number };
   plugins: PluginInfo[];
   tail: TailResult;
+  search: { hits: SearchHit[]; truncated: boolean };
+  web: WebStatus;
+  token: { credentials: WebCredentialInfo[]; revoked: number };
 }
 
 export interface TailResult {
@@ -235,6 +270,43 @@ export interface TailResult {
   rawBytes: number;
   /** Output frames follow, then `tail-end`. */
   following: boolean;
+}
+
+export interface SearchHit {
+  session: string;
+  id: string;
+  /** Seconds since the session started, where the line first appeared. */
+  time: number;
+  offset: number;
+  line: string;
+  before: string[];
+  after: string[];
+  /** How many times this exact line appeared (1 with `all`). */
+  count: number;
+}
+
+export interface WebStatus {
+  running: boolean;
+  /** The page's address (no credential in it), or null when stopped. */
+  url: string | null;
+  bind: string | null;
+  port: number | null;
+  tls: boolean;
+}
+
+/** A web credential as listed: never its secret, nor the secret's hash. */
+export interface WebCredentialInfo {
+  id: string;
+  /** token: reusable; link: one browser login, within minutes; login: a browser's cookie. */
+  kind: 'token' | 'link' | 'login';
+  readOnly: boolean;
+  /** The session id it is limited to, or null for every session. */
+  session: string | null;
+  sessionName: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  /** A login: the token or link it came from (revoking that revokes it). */
+  parent: string | null;
 }
 
 export interface PluginInfo {

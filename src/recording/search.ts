@@ -1,7 +1,10 @@
 // Search over the recordings' text index: rendered lines (escape sequences stripped, redraws already
 // collapsed by the line renderer), with identical lines of a session grouped into one hit.
 import { decodeLineBlock } from '../store/record-format';
+import type { SearchHit } from '../protocol/requests';
 import type { Store, StoredSession } from '../store/store';
+
+export type { SearchHit };
 
 export interface SearchOptions {
   pattern: string;
@@ -15,19 +18,6 @@ export interface SearchOptions {
   context: number;
   /** Called as blocks are searched, for progress on a terminal. */
   progress?: (doneBytes: number) => void;
-}
-
-export interface SearchHit {
-  session: string;
-  id: string;
-  /** Seconds since the session started, where the line first appeared. */
-  time: number;
-  offset: number;
-  line: string;
-  before: string[];
-  after: string[];
-  /** How many times this exact line appeared (1 with `all`). */
-  count: number;
 }
 
 export function compileSearch(options: Pick<SearchOptions, 'pattern' | 'regex' | 'ignoreCase'>): RegExp {

@@ -28,9 +28,18 @@ export interface Transport {
   close(): void;
 }
 
+/** Limits what a connection may ask beyond read-only (web credentials limited to one session). */
+export interface RequestGuard {
+  /** Throws to refuse a request; returns the arguments to run it with (e.g. narrowed to one session). */
+  check(command: RequestName, args: unknown): unknown;
+  /** Narrows a result to what the client may see. */
+  filter(command: RequestName, result: unknown): unknown;
+}
+
 export interface ConnectionOptions {
   /** Only read-only requests, no input or resize (read-only web tokens). */
   readOnly?: boolean;
+  guard?: RequestGuard;
 }
 
 const WIRE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
@@ -125,9 +134,11 @@ export class Connection implements ClientSink {
         throw new CcmuxError('denied', `${command} is not allowed with a read-only token`);
       }
       if (command === 'attach' && this.attachment) throw new CcmuxError('invalid-state', 'this connection is already attached');
+      const guard = this.options.guard;
+      const args = guard ? guard.check(command, rawArgs) : rawArgs;
       const forced = command === 'attach' && this.options.readOnly ? { readOnly: true } : undefined;
-      const result = await dispatchRequest(command, forced ? { ...(rawArgs as object), ...forced } : rawArgs, this.requestContext(), this.services);
-      this.transport.sendControl({ type: 'response', id, ok: true, result });
+      const result = await dispatchRequest(command, forced ? { ...(args as object), ...forced } : args, this.requestContext(), this.services);
+      this.transport.sendControl({ type: 'response', id, ok: true, result: guard ? guard.filter(command, result) : result });
     } catch (error) {
       this.transport.sendControl({ type: 'response', id, ok: false, error: this.wireError(command, error) });
     }

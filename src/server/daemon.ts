@@ -12,6 +12,7 @@ import { Emitter } from '../util/emitter';
 import { RecordingStore } from '../recording/recording-store';
 import { ensurePrivateDir, type Paths } from '../paths';
 import { VERSION } from '../version';
+import { WebEndpoint } from '../web/web-endpoint';
 import { createLogger } from './logger';
 import type { ClientSink } from './attached-client';
 import { dispatchRequest, type DaemonServices, type RequestContext } from './request-handlers';
@@ -76,12 +77,14 @@ export async function runDaemon(paths: Paths): Promise<number> {
     },
     log,
   );
+  const web = new WebEndpoint({ config: config.web, credentialsFile: paths.webCredentials, log, services: () => services });
   const services: DaemonServices = {
     registry,
     recording,
     mirrors,
+    web,
     notifyClients: (title, body, exceptSession) => {
-      let count = 0;
+      let count = web.notify(title, body, exceptSession);
       for (const connection of listener.connections) {
         const session = connection.attachedSession;
         if (!session || session.id === exceptSession) continue;
@@ -95,7 +98,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
     socketPath: paths.socket,
     logPath: paths.log,
     configPath: paths.configFile,
-    clientCount: () => listener.connections.size,
+    clientCount: () => listener.connections.size + web.clientCount(),
     shutdown: () => void stop('kill-server'),
     events,
   };
@@ -111,6 +114,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
   }
   log.info(`ccmux ${VERSION} daemon ${process.pid} listening on ${paths.socket}`);
   plugins.start();
+  if (config.web.enabled) web.start().catch((error: unknown) => log.error(`web: ${describeError(error)}`));
   for (const lost of recording.lostAtStart) {
     events.fire({ type: 'session-lost', time: Date.now(), session: { id: lost.id, name: lost.name } });
   }
@@ -127,6 +131,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
       await Promise.all(live.map((session) => session.finished));
       for (const session of live) session.dispose('server-exit');
       await plugins.stop();
+      await web.stop();
       await listener.close();
       await mirrors.dispose();
       await recording.close();
@@ -149,8 +154,8 @@ export async function runDaemon(paths: Paths): Promise<number> {
   return exited;
 }
 
-/** Commands a plugin may run: everything but what needs a connection of its own or stops the daemon. */
-const NOT_FOR_PLUGINS = new Set(['attach', 'events', 'tail', 'kill-server', 'agent-hook']);
+/** Commands a plugin may run: everything but what needs a connection of its own, stops the daemon or hands out access. */
+const NOT_FOR_PLUGINS = new Set(['attach', 'events', 'tail', 'kill-server', 'agent-hook', 'web', 'token']);
 
 function runForPlugin(command: string, args: Record<string, unknown>, services: DaemonServices): Promise<unknown> {
   if (!(command in REQUEST_ARGS) || NOT_FOR_PLUGINS.has(command)) {

@@ -9,9 +9,11 @@ import { REQUEST_ARGS, type PluginInfo, type RequestArgs, type RequestName, type
 import type { MirrorHost } from '../mirror/mirror-host';
 import { importCast } from '../recording/import-cast';
 import { isPrunable } from '../recording/prune';
+import { compileSearch, searchSession, type SearchHit } from '../recording/search';
 import type { RecordingStore } from '../recording/recording-store';
 import { storedScreen } from '../recording/stored-screen';
 import { VERSION } from '../version';
+import type { WebEndpoint } from '../web/web-endpoint';
 import type { AttachedClient, ClientSink } from './attached-client';
 import { Session } from './session';
 import type { RecordedSession, SessionRegistry } from './session-registry';
@@ -34,6 +36,7 @@ export interface DaemonServices {
   /** Shows a notification on attached terminals; returns how many. */
   notifyClients(title: string, body: string, exceptSession: string | undefined): number;
   plugins(): PluginInfo[];
+  web: WebEndpoint;
 }
 
 /** The connection a request came in on. */
@@ -93,6 +96,7 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
       plugins: services.plugins(),
       // systemd sets INVOCATION_ID for every unit it runs.
       managedBy: process.env.INVOCATION_ID ? 'systemd' : null,
+      web: services.web.status().url === null ? null : { url: services.web.status().url! },
     };
   },
 
@@ -229,6 +233,25 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     recording.grew(meta, meta.storedBytes);
     return session.info();
   },
+
+  search: async (args, _context, { registry, recording }) => {
+    const regex = compileSearch({ pattern: args.pattern, regex: false, ignoreCase: args.ignoreCase });
+    const sessions = args.session === undefined ? registry.all() : [registry.resolve(args.session)];
+    const since = args.sinceSeconds === undefined ? undefined : Date.now() - args.sinceSeconds * 1000;
+    const options = { pattern: args.pattern, regex: false, ignoreCase: args.ignoreCase, since, all: args.all, context: args.context };
+    const hits: SearchHit[] = [];
+    for (const session of sessions) {
+      hits.push(...searchSession(recording.store, session.meta, options, regex));
+      if (hits.length > args.limit) break;
+      // Sessions keep printing between one session's index and the next.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { hits: hits.slice(0, args.limit), truncated: hits.length > args.limit };
+  },
+
+  web: (args, _context, { web }) => (args.stop ? web.stop() : web.start(args)),
+
+  token: (args, _context, { web }) => web.token(args),
 
   prune: async (args, _context, { registry }) => {
     const removed: { id: string; name: string }[] = [];

@@ -11,6 +11,7 @@ import { parseCast } from '../../src/recording/cast-reader';
 import { CcmuxHome, ROOT, alive } from '../helpers/ccmux';
 import { TestTerminal } from '../helpers/terminal';
 import { waitUntil } from '../helpers/wait-until';
+import { WsClient } from '../helpers/ws-client';
 
 const BUILT = process.env.CCMUX_BIN ?? path.join(ROOT, 'dist', 'ccmux');
 /** What the sessions and the tests need from the system; deliberately no node. */
@@ -264,6 +265,38 @@ describe('the single binary', () => {
     });
     expect(hits.map((hit) => `${hit.session}: ${hit.line}`).sort()).toEqual(['first: needle in the first', 'second: another needle']);
   });
+
+  it('serves the web page from inside the binary, and a WebSocket round trip works', async () => {
+    const home = cleanHome();
+    await home.newSession(shell, ['-s', 'webby']);
+    home.track(home.daemonPid());
+    const web = await home.json<{ url: string; link: string }>(['web']);
+    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(await (await fetch(web.url)).text()).toContain('/login.js');
+    const login = await fetch(`${web.url}api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: web.link.split('#token=')[1] }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    expect(await (await fetch(web.url, { headers: { Cookie: cookie } })).text()).toContain('/app.js');
+    // xterm.js and asciinema-player are in the binary: no CDN, no file on disk.
+    const app = await fetch(`${web.url}app.js`, { headers: { Cookie: cookie } });
+    expect(app.status).toBe(200);
+    expect((await app.text()).length).toBeGreaterThan(300_000);
+    expect((await fetch(`${web.url}app.css`, { headers: { Cookie: cookie } })).status).toBe(200);
+
+    const { token } = await home.json<{ token: string }>(['token']);
+    const client = await WsClient.open(web.url, { token });
+    await client.hello();
+    expect((await client.ok<{ name: string }[]>('ls')).map((session) => session.name)).toEqual(['webby']);
+    await client.ok('attach', { session: 'webby', cols: 80, rows: 24 });
+    client.input('echo "over the web $((6*7))"\r');
+    await waitUntil('the echo over the WebSocket', () => client.output().includes('over the web 42'));
+    client.close();
+  });
+
   it('exports a recording (asciicast, jsonl, txt, raw) and imports one, with the daemon up or down', async () => {
     const home = cleanHome();
     await home.newSession(['bash', '-c', 'printf "one\\ntwo \\303\\251\\n"; exit 2'], ['-s', 'rec']);

@@ -96,7 +96,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
       plugins: services.plugins(),
       // systemd sets INVOCATION_ID for every unit it runs.
       managedBy: process.env.INVOCATION_ID ? 'systemd' : null,
-      web: services.web.status().url === null ? null : { url: services.web.status().url! },
+      // Only while the page is served, as its address.
+      ...(services.web.status().url ? { web: { url: services.web.status().url! } } : {}),
     };
   },
 

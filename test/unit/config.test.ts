@@ -22,6 +22,7 @@ describe('config', () => {
       plugins: { notify: { desktop: 'auto', terminal: true, graceSeconds: 3, minIntervalSeconds: 10 } },
       disabledPlugins: [],
       pluginHangSeconds: 15,
+      web: { enabled: false, port: 0, bind: '127.0.0.1', allowRemote: false, insecureNoTls: false, allowedOrigins: [], allowedHosts: [] },
     });
     expect(parseConfig('{"recording": {"input": true}}', '/x/config.json').recording).toEqual({ input: true, maxSessionBytes: 1024 ** 3, maxTotalBytes: 10 * 1024 ** 3 });
   });

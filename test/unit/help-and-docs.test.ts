@@ -80,6 +80,7 @@ describe('docs', () => {
       ...knownKeys([]),
       ...knownKeys(['recording']).map((key) => `recording.${key}`),
       ...knownKeys(['plugins', 'notify']).map((key) => `plugins.notify.${key}`),
+      ...knownKeys(['web']).map((key) => `web.${key}`),
     ].filter((key) => !['recording', 'plugins'].includes(key));
     const defaults = parseConfig('', 'config.json');
     expect(Object.keys(defaults).every((key) => keys.includes(key) || key === 'recording' || key === 'plugins')).toBe(true);

@@ -1,7 +1,8 @@
 // A seeded protocol fuzzer: random, truncated, oversized and garbage frames against any transport
-// (the unix socket here; a WebSocket transport plugs into the same `FuzzTransport` interface).
+// (the unix socket and the WebSocket, through the same `FuzzTransport` interface).
 import * as net from 'node:net';
-import { FrameDecoder, FrameKind, LENGTH_PREFIX_BYTES, MAX_FRAME_BYTES, encodeFrame } from '../../src/protocol/frames';
+import WebSocket from 'ws';
+import { FrameDecoder, FrameKind, LENGTH_PREFIX_BYTES, MAX_FRAME_BYTES, encodeFrame, encodeMessage } from '../../src/protocol/frames';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
 import { waitUntil } from './wait-until';
 
@@ -378,4 +379,68 @@ export async function fuzz(transport: FuzzTransport, options: FuzzOptions): Prom
   };
   await Promise.all(Array.from({ length: lanes }, lane));
   return report;
+}
+
+/** The daemon's WebSocket: one binary message per frame ([u8 kind][payload]), authenticated with a token. */
+export function webSocketTransport(home: { ok(args: string[]): Promise<string> }): FuzzTransport {
+  let endpoint: Promise<{ url: string; token: string }> | undefined;
+  const start = async () => {
+    const web = JSON.parse(await home.ok(['web', '--json'])) as { url: string };
+    const { token } = JSON.parse(await home.ok(['token', '--json'])) as { token: string };
+    return { url: web.url.replace(/^http/, 'ws').replace(/\/$/, '/ws'), token };
+  };
+  return {
+    name: 'WebSocket',
+    connect: async () => {
+      const { url, token } = await (endpoint ??= start());
+      return new Promise((resolve, reject) => {
+        const ws = new WebSocket(url, [], { headers: { Authorization: `Bearer ${token}` } });
+        ws.once('open', () => resolve(new WebSocketFuzzConnection(ws)));
+        ws.once('error', reject);
+      });
+    },
+  };
+}
+
+class WebSocketFuzzConnection implements FuzzConnection {
+  readonly controls: Record<string, unknown>[] = [];
+  closed = false;
+
+  constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary) return;
+      const message = Buffer.from(data);
+      if (message[0] === FrameKind.Control) this.controls.push(JSON.parse(message.subarray(1).toString('utf8')) as Record<string, unknown>);
+    });
+    ws.on('error', () => (this.closed = true));
+    ws.on('close', () => (this.closed = true));
+  }
+
+  private send(data: Buffer | string, binary = true): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data, { binary });
+  }
+
+  sendFrame(kind: number, payload: Buffer): void {
+    this.send(encodeMessage(kind as FrameKind, payload));
+  }
+
+  /** Garbage both inside well-formed WebSocket messages (binary or text) and in the TCP stream itself. */
+  sendGarbage(bytes: Buffer): void {
+    if (bytes.length % 3 === 0) (this.ws as unknown as { _socket: import('node:net').Socket })._socket.write(bytes);
+    else this.send(bytes.length % 3 === 1 ? bytes : bytes.toString('latin1'), bytes.length % 3 === 1);
+  }
+
+  sendOversized(): void {
+    this.send(Buffer.alloc(MAX_FRAME_BYTES + 1));
+  }
+
+  /** A ccmux frame cut short inside a complete WebSocket message. */
+  sendTruncated(kind: number, payload: Buffer): void {
+    const whole = encodeMessage(kind as FrameKind, payload);
+    this.send(whole.subarray(0, Math.max(1, whole.length - 1 - Math.floor(payload.length / 2))));
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
 }

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CcmuxHome } from '../helpers/ccmux';
-import { fuzz, unixTransport, type FuzzTransport } from '../helpers/fuzz';
+import { fuzz, unixTransport, webSocketTransport, type FuzzTransport } from '../helpers/fuzz';
 import { openFds } from '../helpers/proc';
 import { waitUntil } from '../helpers/wait-until';
 
@@ -16,8 +16,11 @@ afterEach(async () => {
 const SEED = Number(process.env.CCMUX_FUZZ_SEED ?? 20261121);
 const CASES = Number(process.env.CCMUX_FUZZ_CASES ?? 10_000);
 
-/** Transports to fuzz: the unix socket; a WebSocket transport is added here once the daemon has one. */
-const TRANSPORTS: { name: string; make(home: CcmuxHome): FuzzTransport }[] = [{ name: 'unix socket', make: (h) => unixTransport(h.socket) }];
+/** Transports to fuzz: the unix socket and the WebSocket speak the same protocol. */
+const TRANSPORTS: { name: string; make(home: CcmuxHome): FuzzTransport }[] = [
+  { name: 'unix socket', make: (h) => unixTransport(h.socket) },
+  { name: 'WebSocket', make: (h) => webSocketTransport(h) },
+];
 
 describe('protocol fuzzing', () => {
   for (const transport of TRANSPORTS) {

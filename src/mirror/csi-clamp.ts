@@ -38,6 +38,8 @@ export class CsiClamp {
     let csiStart = -1;
     const carried = this.held;
     this.held = undefined;
+    // Where the next 0xC2 is: looked up again only once passed (searching from every ESC would be quadratic).
+    let nextC1 = -2;
     let i = 0;
     while (i < data.length) {
       const byte = data[i]!;
@@ -45,7 +47,8 @@ export class CsiClamp {
         case State.Ground: {
           // Most output is text: jump straight to the next byte that can begin a CSI.
           const escape = data.indexOf(0x1b, i);
-          const c1 = data.indexOf(0xc2, i);
+          if (nextC1 !== -1 && nextC1 < i) nextC1 = data.indexOf(0xc2, i);
+          const c1 = nextC1;
           const next = escape === -1 ? c1 : c1 === -1 ? escape : Math.min(escape, c1);
           if (next === -1) {
             i = data.length;

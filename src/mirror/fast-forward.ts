@@ -19,62 +19,65 @@ export interface Cut {
 /** Most SGR sequences replayed across a cut; a program that never resets colours is not skipped. */
 const MAX_SGR = 4096;
 
-const encoder = new TextEncoder();
-
 /**
  * Where `data` (unparsed output, starting exactly where the parser stopped) may be cut so that at
  * least `keepLines` plain lines remain before anything that is not plain. Undefined if nowhere.
+ * This runs over every byte of a flood, so it is one tight loop that allocates nothing per byte.
  */
 export function fastForwardCut(data: Uint8Array, keepLines: number): Cut | undefined {
   const lineEnds: number[] = [];
-  /** SGR sequences seen: where each starts, its text, and whether it resets all attributes. */
-  const sgr: { at: number; text: string; reset: boolean }[] = [];
+  /** SGR sequences as [start, end, reset?] triples, in order. */
+  const sgr: number[] = [];
+  const length = data.length;
   let index = 0;
-  scan: while (index < data.length) {
-    const byte = data[index]!;
-    if (byte >= 0x20 && byte !== 0x7f) {
+  scan: while (index < length) {
+    let byte = data[index]!;
+    // Printable runs (most of the data) in the tightest loop.
+    while (byte >= 0x20 && byte !== 0x7f) {
+      if (++index === length) break scan;
+      byte = data[index]!;
+    }
+    if (byte === 0x0d) {
+      if (data[index + 1] === 0x0a) {
+        index += 2;
+        lineEnds.push(index);
+      } else index++;
+    } else if (byte === 0x0a || byte === 0x09 || byte === 0x08) {
       index++;
-      continue;
-    }
-    switch (byte) {
-      case 0x0d:
-        if (data[index + 1] === 0x0a) {
-          index += 2;
-          lineEnds.push(index);
-          continue;
-        }
-        index++;
-        continue;
-      case 0x0a:
-      case 0x09:
-      case 0x08:
-        index++;
-        continue;
-      case 0x1b: {
-        if (data[index + 1] !== 0x5b) break scan;
-        let end = index + 2;
-        while (end < data.length && ((data[end]! >= 0x30 && data[end]! <= 0x39) || data[end] === 0x3b || data[end] === 0x3a)) end++;
-        if (end >= data.length || data[end] !== 0x6d) break scan;
-        const params = String.fromCharCode(...data.subarray(index + 2, end));
-        sgr.push({ at: index, text: `\x1b[${params}m`, reset: params === '' || params === '0' || params.startsWith('0;') });
-        index = end + 1;
-        continue;
+    } else if (byte === 0x1b && data[index + 1] === 0x5b) {
+      let end = index + 2;
+      let reset = true; // no parameters, or a first parameter of 0
+      let first = true;
+      for (; end < length; end++) {
+        const param = data[end]!;
+        if (param === 0x3b || param === 0x3a) first = false;
+        else if (param >= 0x30 && param <= 0x39) {
+          if (first && param !== 0x30) reset = false;
+        } else break;
       }
-      default:
-        break scan;
-    }
+      if (end >= length || data[end] !== 0x6d) break;
+      sgr.push(index, end + 1, reset ? 1 : 0);
+      index = end + 1;
+    } else break;
   }
   if (lineEnds.length <= keepLines) return undefined;
   const skip = lineEnds[lineEnds.length - 1 - keepLines]!;
   // The colour state at the cut: every SGR since the last full reset before it.
-  const before = sgr.filter((entry) => entry.at < skip);
-  let from = 0;
-  for (let at = before.length - 1; at >= 0; at--) {
-    if (before[at]!.reset) {
-      from = at;
-      break;
-    }
+  let last = 0;
+  while (last < sgr.length && sgr[last]! < skip) last += 3;
+  let from = last - 3;
+  while (from > 0 && sgr[from + 2] !== 1) from -= 3;
+  from = Math.max(0, from);
+  if ((last - from) / 3 > MAX_SGR) return undefined;
+  let size = 2;
+  for (let at = from; at < last; at += 3) size += sgr[at + 1]! - sgr[at]!;
+  const replacement = new Uint8Array(size);
+  let out = 0;
+  for (let at = from; at < last; at += 3) {
+    replacement.set(data.subarray(sgr[at]!, sgr[at + 1]!), out);
+    out += sgr[at + 1]! - sgr[at]!;
   }
-  if (before.length - from > MAX_SGR) return undefined;
-  return { skip, replacement: encoder.encode(`${before.slice(from).map((entry) => entry.text).join('')}\r\n`) };
+  replacement[out] = 0x0d;
+  replacement[out + 1] = 0x0a;
+  return { skip, replacement };
 }

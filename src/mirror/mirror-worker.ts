@@ -11,7 +11,7 @@ if (!port) throw new Error('mirror-worker must run in a worker thread');
 const feeds = new Map<string, SessionFeed>();
 const post = (reply: MirrorReply, transfer?: ArrayBuffer[]) => port.postMessage(reply, transfer);
 
-async function reply(req: number, id: string, produce: (feed: SessionFeed) => MirrorReply): Promise<void> {
+async function reply(req: number, id: string, produce: (feed: SessionFeed) => MirrorReply | Promise<MirrorReply>): Promise<void> {
   const feed = feeds.get(id);
   if (!feed) {
     post({ op: 'failed', req, message: `no screen for session ${id}` });
@@ -19,7 +19,7 @@ async function reply(req: number, id: string, produce: (feed: SessionFeed) => Mi
   }
   await feed.settled();
   try {
-    post(produce(feed));
+    post(await produce(feed));
   } catch (error) {
     post({ op: 'failed', req, message: (error as Error).message });
   }
@@ -56,8 +56,8 @@ port.on('message', (message: MirrorRequest) => {
       void reply(message.req, message.id, (feed) => ({ op: 'tail', req: message.req, ...feed.screen.tail(message.lines) }));
       break;
     case 'flush':
-      void reply(message.req, message.id, (feed) => {
-        feed.flushLines(true);
+      void reply(message.req, message.id, async (feed) => {
+        await feed.flushLines(true);
         return { op: 'flushed', req: message.req };
       });
       break;

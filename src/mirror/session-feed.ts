@@ -1,7 +1,7 @@
 // Worker side of one session: feeds its output to the headless terminal in order, builds the
 // text index from the same bytes, and takes a keyframe every so often for replay seeking.
 import { DEFAULT_CODEC } from '../store/codec';
-import { encodeKeyframe, encodeLineBlock, type TextLine } from '../store/record-format';
+import { encodeKeyframeAsync, encodeLineBlockAsync, type TextLine } from '../store/record-format';
 import { LineRenderer } from '../recording/line-renderer';
 import { fastForwardCut } from './fast-forward';
 import type { MirrorReply, SignalKind } from './mirror-protocol';
@@ -17,11 +17,18 @@ const BLOCK_CHARS = 60 * 1024;
 const BLOCK_MS = 1000;
 /** Unparsed output beyond this is checked for lines that may be skipped (fast-forward.ts). */
 const FAST_FORWARD_BYTES = 1024 * 1024;
+/**
+ * Output handed to xterm.js at once. Each write that finds xterm idle costs a timer (≥ 1 ms) before it
+ * is parsed; several batches in flight amortize it. The rest waits here, where it may be skipped.
+ */
+const IN_PARSER_BYTES = 256 * 1024;
 
 /** Output waiting for the parser; `credit` is how many output bytes it stands for. */
 interface Pending {
   data: Uint8Array;
   credit: number;
+  /** Of the credit, bytes already acknowledged to the main thread (skipped ones, at once). */
+  acknowledged: number;
   time: number;
   /** Batch buffers to hand back to the main thread once this is parsed. */
   buffers: ArrayBuffer[];
@@ -39,7 +46,8 @@ export class SessionFeed {
   private latestTime = 0;
   private readonly pending: Pending[] = [];
   private pendingBytes = 0;
-  private parsing = false;
+  /** Bytes written to xterm.js and not parsed yet. */
+  private inParser = 0;
   /** Waiters for the parser to reach an output offset. */
   private readonly waiters: { offset: number; resolve: () => void }[] = [];
   private readonly keepLines: number;
@@ -96,30 +104,31 @@ export class SessionFeed {
     }
     this.latestTime = times[times.length - 1] ?? this.latestTime;
     this.offset += data.length;
-    this.pending.push({ data, credit: data.length, time: this.latestTime, buffers: [data.buffer as ArrayBuffer] });
+    this.pending.push({ data, credit: data.length, acknowledged: 0, time: this.latestTime, buffers: [data.buffer as ArrayBuffer] });
     this.pendingBytes += data.length;
     this.pump();
   }
 
   /** Feeds the parser one batch at a time, skipping what cannot matter when it falls behind. */
   private pump(): void {
-    if (this.parsing) return;
     if (this.pendingBytes > this.fastForwardAt) this.fastForward();
     this.wake();
-    const next = this.pending.shift();
     if (this.pendingBytes < FAST_FORWARD_BYTES) this.fastForwardAt = FAST_FORWARD_BYTES;
-    if (!next) return;
-    this.parsing = true;
-    this.screen.write(next.data, () => {
-      this.parsing = false;
+    while (this.inParser < IN_PARSER_BYTES) {
+      const next = this.pending.shift();
+      if (!next) return;
       this.pendingBytes -= next.data.length;
-      this.parsedOffset += next.credit;
-      this.post({ op: 'parsed', id: this.id, bytes: next.credit, buffers: next.buffers }, next.buffers);
-      if (this.parsedOffset - this.lastKeyframe.offset >= KEYFRAME_BYTES || next.time - this.lastKeyframe.time >= KEYFRAME_MS) {
-        this.keyframe(next.time);
-      }
-      this.pump();
-    });
+      this.inParser += next.data.length;
+      this.screen.write(next.data, () => {
+        this.inParser -= next.data.length;
+        this.parsedOffset += next.credit;
+        this.post({ op: 'parsed', id: this.id, bytes: next.credit - next.acknowledged, buffers: next.buffers }, next.buffers);
+        if (this.parsedOffset - this.lastKeyframe.offset >= KEYFRAME_BYTES || next.time - this.lastKeyframe.time >= KEYFRAME_MS) {
+          this.keyframe(next.time);
+        }
+        this.pump();
+      });
+    }
   }
 
   /** Drops the leading plain lines that would scroll out of the buffer before anything else shows. */
@@ -137,16 +146,18 @@ export class SessionFeed {
     }
     this.fastForwardAt = FAST_FORWARD_BYTES;
     const credit = this.pending.reduce((sum, entry) => sum + entry.credit, 0);
+    const acknowledged = this.pending.reduce((sum, entry) => sum + entry.acknowledged, 0);
     const buffers = this.pending.flatMap((entry) => entry.buffers);
     const time = this.pending[this.pending.length - 1]!.time;
     const rest = new Uint8Array(cut.replacement.length + all.length - cut.skip);
     rest.set(cut.replacement);
     rest.set(all.subarray(cut.skip), cut.replacement.length);
-    // The skipped bytes count as parsed now; the batch buffers go back to the main thread at once.
-    this.parsedOffset += cut.skip;
+    // The main thread may count the skipped bytes as parsed at once (its backlog shrinks, the program
+    // resumes) and gets the batch buffers back; here they count once what stays is parsed, so that a
+    // repaint never reflects less than was received when it was asked for.
     this.post({ op: 'parsed', id: this.id, bytes: cut.skip, buffers }, buffers);
     this.pending.length = 0;
-    this.pending.push({ data: rest, credit: credit - cut.skip, time, buffers: [] });
+    this.pending.push({ data: rest, credit, acknowledged: acknowledged + cut.skip, time, buffers: [] });
     this.pendingBytes = rest.length;
   }
 
@@ -165,7 +176,7 @@ export class SessionFeed {
    * can) — not when the parser is idle, which a program printing flat out would postpone forever.
    */
   settled(): Promise<void> {
-    if (!this.parsing && !this.pending.length) return this.screen.settled();
+    if (!this.inParser && !this.pending.length) return this.screen.settled();
     if (this.pendingBytes > Math.max(this.keepLines * 16, this.fastForwardAt / 2)) this.fastForward();
     const offset = this.offset;
     return new Promise<void>((resolve) => {
@@ -178,9 +189,12 @@ export class SessionFeed {
   private keyframe(time: number): void {
     this.lastKeyframe = { offset: this.parsedOffset, time };
     const terminal = this.screen.terminal;
-    const encoded = encodeKeyframe({ offset: this.parsedOffset, time, cols: terminal.cols, rows: terminal.rows, screen: this.screen.repaint() }, DEFAULT_CODEC);
-    const block = new Uint8Array(encoded); // exclusively owned, so it can be transferred
-    this.post({ op: 'keyframe', id: this.id, offset: this.parsedOffset, block }, [block.buffer]);
+    const offset = this.parsedOffset;
+    // The screen is taken now; compressing it happens off this thread.
+    void encodeKeyframeAsync({ offset, time, cols: terminal.cols, rows: terminal.rows, screen: this.screen.repaint() }, DEFAULT_CODEC).then((encoded) => {
+      const block = new Uint8Array(encoded); // exclusively owned, so it can be transferred
+      this.post({ op: 'keyframe', id: this.id, offset, block }, [block.buffer]);
+    });
   }
 
   private addLine(line: TextLine): void {
@@ -190,23 +204,25 @@ export class SessionFeed {
     else this.blockTimer ??= setTimeout(() => this.flushLines(), BLOCK_MS);
   }
 
-  /** Posts the pending text-index lines (and the line still being written) as one block. */
-  flushLines(final = false): void {
+  /** Posts the pending text-index lines (and, when final, the line still being written) as one block. */
+  flushLines(final = false): Promise<void> {
     clearTimeout(this.blockTimer);
     this.blockTimer = undefined;
     if (final) this.renderer.commit();
-    if (!this.lines.length) return;
-    const block = encodeLineBlock(this.lines, DEFAULT_CODEC);
-    const offset = this.lines[0]!.offset;
+    if (!this.lines.length) return Promise.resolve();
+    const lines = this.lines;
+    const offset = lines[0]!.offset;
     this.lines = [];
     this.linesChars = 0;
-    // Copy into an exclusively owned buffer so that it can be transferred rather than cloned.
-    const owned = new Uint8Array(block);
-    this.post({ op: 'lines', id: this.id, offset, block: owned }, [owned.buffer]);
+    // Compressed off this thread; a final flush is answered only once the block is posted.
+    return encodeLineBlockAsync(lines, DEFAULT_CODEC).then((encoded) => {
+      const block = new Uint8Array(encoded); // exclusively owned, so it can be transferred
+      this.post({ op: 'lines', id: this.id, offset, block }, [block.buffer]);
+    });
   }
 
   dispose(): void {
-    this.flushLines(true);
+    void this.flushLines(true);
     this.screen.dispose();
   }
 }

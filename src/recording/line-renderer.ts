@@ -42,7 +42,12 @@ export function redrawKey(text: string): string {
 
 export class LineRenderer {
   private state = State.Text;
-  private csi = '';
+  /** The CSI being parsed, as numbers (building strings per byte was the renderer's main cost). */
+  private csiPrivate = false;
+  private csiFirst = -1;
+  private csiValue = -1;
+  private csiParams = 0;
+  private csiAltScreen = false;
   /** Bytes of the line being written since the last carriage return. */
   private segment: Uint8Array[] = [];
   private segmentLength = 0;
@@ -63,33 +68,30 @@ export class LineRenderer {
 
   /** Feeds one PTY read that arrived at `time` and starts at `offset` in the output. */
   write(data: Uint8Array, time: number, offset: number): void {
-    let runStart = -1;
-    const startRun = (index: number) => {
-      if (runStart === -1) {
-        runStart = index;
-        if (this.lineTime < 0) {
-          this.lineTime = time;
-          this.lineOffset = offset + index;
-        }
-      }
-    };
-    const endRun = (index: number) => {
-      if (runStart !== -1) {
-        this.append(data.subarray(runStart, index));
-        runStart = -1;
-      }
-    };
-    for (let index = 0; index < data.length; index++) {
+    const length = data.length;
+    for (let index = 0; index < length; index++) {
       const byte = data[index]!;
       switch (this.state) {
-        case State.Text:
-          if (byte >= 0x20 && byte !== 0x7f) {
-            startRun(index);
+        case State.Text: {
+          if (byte < 0x20 || byte === 0x7f) {
+            this.control(byte, time, offset + index);
             continue;
           }
-          endRun(index);
-          this.control(byte, time, offset + index);
+          // A run of printable bytes (UTF-8 included) in one tight loop, appended as one piece.
+          let end = index + 1;
+          while (end < length) {
+            const next = data[end]!;
+            if (next < 0x20 || next === 0x7f) break;
+            end++;
+          }
+          if (this.lineTime < 0) {
+            this.lineTime = time;
+            this.lineOffset = offset + index;
+          }
+          this.append(data.subarray(index, end));
+          index = end - 1;
           continue;
+        }
         case State.Escape:
           this.escape(byte);
           continue;
@@ -97,11 +99,16 @@ export class LineRenderer {
           this.state = State.Text;
           continue;
         case State.Csi:
-          if (byte >= 0x40 && byte <= 0x7e) {
+          if (byte >= 0x30 && byte <= 0x39) {
+            this.csiValue = (this.csiValue < 0 ? 0 : this.csiValue * 10) + byte - 0x30;
+          } else if (byte === 0x3b || byte === 0x3a) {
+            this.endParam();
+          } else if (byte === 0x3f) {
+            this.csiPrivate = true;
+          } else if (byte >= 0x40 && byte <= 0x7e) {
+            this.endParam();
             this.state = State.Text;
-            this.csiFinal(this.csi, byte);
-          } else if (this.csi.length < 64) {
-            this.csi += String.fromCharCode(byte);
+            this.csiFinal(byte);
           }
           continue;
         case State.String:
@@ -113,7 +120,6 @@ export class LineRenderer {
           continue;
       }
     }
-    endRun(data.length);
     // The caller reuses `data` once we return: copy what the unfinished line still points into.
     for (let index = this.ownedSegments; index < this.segment.length; index++) this.segment[index] = this.segment[index]!.slice();
     this.ownedSegments = this.segment.length;
@@ -156,7 +162,9 @@ export class LineRenderer {
     switch (byte) {
       case 0x5b: // [
         this.state = State.Csi;
-        this.csi = '';
+        this.csiPrivate = this.csiAltScreen = false;
+        this.csiFirst = this.csiValue = -1;
+        this.csiParams = 0;
         return;
       case 0x5d: // ] OSC
       case 0x50: // P DCS
@@ -174,13 +182,20 @@ export class LineRenderer {
     }
   }
 
-  private csiFinal(params: string, final: number): void {
+  private endParam(): void {
+    if (this.csiParams === 0) this.csiFirst = this.csiValue;
+    if (this.csiValue === 47 || this.csiValue === 1047 || this.csiValue === 1049) this.csiAltScreen = true;
+    this.csiParams++;
+    this.csiValue = -1;
+  }
+
+  private csiFinal(final: number): void {
     switch (final) {
       case 0x48: // H
       case 0x66: // f
       case 0x64: // d: absolute row
         this.commit();
-        this.row = Number(params.split(';')[0]) || 1;
+        this.row = this.csiFirst > 0 ? this.csiFirst : 1;
         return;
       case 0x41: // A
       case 0x42: // B
@@ -191,14 +206,14 @@ export class LineRenderer {
         return;
       case 0x4a: // J: erase display
         this.commit();
-        if (params === '2' || params === '3') this.newScreen();
+        if (this.csiParams === 1 && (this.csiFirst === 2 || this.csiFirst === 3)) this.newScreen();
         return;
       case 0x4b: // K: erase in line
         this.erased = true;
         return;
       case 0x68: // h
       case 0x6c: // l
-        if (/^\?(47|1047|1049)$/.test(params)) {
+        if (this.csiPrivate && this.csiParams === 1 && this.csiAltScreen) {
           this.commit();
           this.newScreen();
         }

@@ -85,7 +85,7 @@ export interface Keyframe {
 }
 
 /** [u8 1][u8 codec][u16 cols][u16 rows][u16 0][f64 offset][f64 time][payload] */
-export function encodeKeyframe(keyframe: Keyframe, codec: Codec): Buffer {
+function keyframeHead(keyframe: Keyframe, codec: Codec): Buffer {
   const head = Buffer.alloc(24);
   head.writeUInt8(1, 0);
   head.writeUInt8(codec, 1);
@@ -93,7 +93,16 @@ export function encodeKeyframe(keyframe: Keyframe, codec: Codec): Buffer {
   head.writeUInt16LE(keyframe.rows, 4);
   head.writeDoubleLE(keyframe.offset, 8);
   head.writeDoubleLE(keyframe.time, 16);
-  return Buffer.concat([head, compressSync(codec, Buffer.from(keyframe.screen, 'utf8'))]);
+  return head;
+}
+
+export function encodeKeyframe(keyframe: Keyframe, codec: Codec): Buffer {
+  return Buffer.concat([keyframeHead(keyframe, codec), compressSync(codec, Buffer.from(keyframe.screen, 'utf8'))]);
+}
+
+/** The same, compressed off the calling thread. */
+export async function encodeKeyframeAsync(keyframe: Keyframe, codec: Codec): Promise<Buffer> {
+  return Buffer.concat([keyframeHead(keyframe, codec), await compress(codec, Buffer.from(keyframe.screen, 'utf8'))]);
 }
 
 export function decodeKeyframe(buffer: Buffer): Keyframe {
@@ -114,7 +123,7 @@ export interface TextLine {
 }
 
 /** [u8 1][u8 codec][u16 0][u32 count][payload: count × (f64 time, f64 offset), then the lines joined by \n] */
-export function encodeLineBlock(lines: TextLine[], codec: Codec): Buffer {
+function lineBlockParts(lines: TextLine[], codec: Codec): { head: Buffer; payload: Buffer } {
   const head = Buffer.alloc(8);
   head.writeUInt8(1, 0);
   head.writeUInt8(codec, 1);
@@ -125,7 +134,18 @@ export function encodeLineBlock(lines: TextLine[], codec: Codec): Buffer {
     table.writeDoubleLE(line.offset, index * 16 + 8);
   });
   const text = Buffer.from(lines.map((line) => line.text).join('\n'), 'utf8');
-  return Buffer.concat([head, compressSync(codec, Buffer.concat([table, text]))]);
+  return { head, payload: Buffer.concat([table, text]) };
+}
+
+export function encodeLineBlock(lines: TextLine[], codec: Codec): Buffer {
+  const { head, payload } = lineBlockParts(lines, codec);
+  return Buffer.concat([head, compressSync(codec, payload)]);
+}
+
+/** The same, compressed off the calling thread. */
+export async function encodeLineBlockAsync(lines: TextLine[], codec: Codec): Promise<Buffer> {
+  const { head, payload } = lineBlockParts(lines, codec);
+  return Buffer.concat([head, await compress(codec, payload)]);
 }
 
 export interface LineBlock {

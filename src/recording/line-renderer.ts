@@ -53,9 +53,9 @@ export class LineRenderer {
   private segmentLength = 0;
   /** Segments before this index are copies we own; later ones still view the caller's buffer. */
   private ownedSegments = 0;
-  /** What the line showed before the last carriage return (overwritten from column 0). */
-  private before = '';
-  private erased = false;
+  /** The line as drawn so far, and the cursor's column in it; `segment` is text written at `column`. */
+  private line = '';
+  private column = 0;
   private lineTime = -1;
   private lineOffset = 0;
   /** The row of the last absolute cursor positioning, while the line is a positioned fragment. */
@@ -78,8 +78,10 @@ export class LineRenderer {
             continue;
           }
           // A run of printable bytes (UTF-8 included) in one tight loop, appended as one piece.
+          // Capped so that a line that never ends is cut at MAX_LINE_BYTES.
+          const stop = Math.min(length, index + MAX_LINE_BYTES - this.segmentLength);
           let end = index + 1;
-          while (end < length) {
+          while (end < stop) {
             const next = data[end]!;
             if (next < 0x20 || next === 0x7f) break;
             end++;
@@ -209,7 +211,7 @@ export class LineRenderer {
         if (this.csiParams === 1 && (this.csiFirst === 2 || this.csiFirst === 3)) this.newScreen();
         return;
       case 0x4b: // K: erase in line
-        this.erased = true;
+        this.eraseToEnd();
         return;
       case 0x68: // h
       case 0x6c: // l
@@ -223,26 +225,30 @@ export class LineRenderer {
     }
   }
 
-  private carriageReturn(): void {
-    const text = this.segmentText();
-    this.before = this.erased ? text : text + this.before.slice(text.length);
-    this.erased = false;
-  }
-
-  private backspace(): void {
-    const text = this.segmentText();
-    this.segment = text ? [Buffer.from(text.slice(0, -1), 'utf8')] : [];
-    this.segmentLength = this.segment[0]?.length ?? 0;
-    this.ownedSegments = this.segment.length;
-  }
-
-  private segmentText(): string {
-    if (!this.segment.length) return '';
+  /** Writes the pending text into the line at the cursor, overwriting what is there (decoded only now). */
+  private materialize(): void {
+    if (!this.segment.length) return;
     const text = decoder.decode(this.segment.length === 1 ? this.segment[0] : Buffer.concat(this.segment));
     this.segment = [];
     this.segmentLength = 0;
     this.ownedSegments = 0;
-    return text;
+    this.line = this.column === 0 && text.length >= this.line.length ? text : this.line.slice(0, this.column).padEnd(this.column) + text + this.line.slice(this.column + text.length);
+    this.column += text.length;
+  }
+
+  private carriageReturn(): void {
+    this.materialize();
+    this.column = 0;
+  }
+
+  private backspace(): void {
+    this.materialize();
+    this.column = Math.max(0, this.column - 1);
+  }
+
+  private eraseToEnd(): void {
+    this.materialize();
+    this.line = this.line.slice(0, this.column);
   }
 
   private newScreen(): void {
@@ -253,12 +259,12 @@ export class LineRenderer {
 
   /** Ends the current line and emits it, unless it is empty or a redraw. */
   commit(): void {
-    const current = this.segmentText();
-    const text = (this.erased ? current : current + this.before.slice(current.length)).trimEnd();
+    this.materialize();
+    const text = this.line.trimEnd();
     const time = this.lineTime;
     const offset = this.lineOffset;
-    this.before = '';
-    this.erased = false;
+    this.line = '';
+    this.column = 0;
     this.lineTime = -1;
     if (!text.trim()) return;
     if (this.row !== undefined) {

@@ -16,7 +16,7 @@ BINARY := dist/ccmux
 PREFIX ?= /usr/local
 SOURCES := $(shell find src -name '*.ts') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps deps-asciinema build dist install typecheck test run clean
+.PHONY: all deps deps-asciinema deps-tmux build dist install typecheck test run bench clean
 
 all: build
 
@@ -38,6 +38,13 @@ deps-asciinema:
 	@command -v asciinema >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y asciinema; \
+	}
+
+## tmux (Debian package): `make bench` measures ccmux next to it.
+deps-tmux:
+	@command -v tmux >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y tmux; \
 	}
 
 build: deps
@@ -65,6 +72,11 @@ test: deps typecheck deps-asciinema $(BINARY)
 ## Build, start a shell session and attach to it (C-b d detaches).
 run: build
 	$(NODE) $(BUNDLE) new
+
+## ccmux (dist/ccmux) and tmux side by side: table on stdout, JSON in bench/results/ (docs/PERFORMANCE.md).
+## BENCH_ARGS=--quick for a short run; BENCH_ARGS='--only throughput,latency' for some sections.
+bench: deps deps-tmux $(BINARY)
+	$(NODE) bench/run.mjs $(BENCH_ARGS)
 
 clean:
 	rm -rf dist .cache/pkg-home

@@ -1,0 +1,73 @@
+// Memory: PSS (from /proc/<pid>/smaps_rollup) of the multiplexer's own processes — ccmux's daemon, tmux's
+// server — holding 1, 10 and 50 idle sessions, and 10 sessions of 10 000 lines each.
+import * as fs from 'node:fs';
+import { Ccmux, Tmux, median, pss, sleep, waitFor } from './lib/harness.mjs';
+import { LONG_LINES } from './startup.mjs';
+import { logPayload } from './payload.mjs';
+
+const MiB = 1024 * 1024;
+
+/** PSS once the process has settled: the median of 5 readings 300 ms apart, after a second of quiet. */
+async function settledPss(mux) {
+  await sleep(1000);
+  const readings = [];
+  for (let i = 0; i < 5; i++) {
+    readings.push(pss(mux.pids()));
+    await sleep(300);
+  }
+  return median(readings);
+}
+
+async function idle(mux, counts) {
+  const result = {};
+  let sessions = 0;
+  for (const count of counts) {
+    for (; sessions < count; sessions++) mux.newSession(`idle${sessions}`, ['sleep', '100000']);
+    result[count] = await settledPss(mux);
+  }
+  return result;
+}
+
+async function long(mux, work, count, file) {
+  const ready = 'BENCH-LINES-DONE';
+  for (let i = 0; i < count; i++) mux.newSession(`long${i}`, ['sh', '-c', `cat ${file}; echo ${ready}; exec sleep 100000`]);
+  for (let i = 0; i < count; i++) {
+    const screen = mux.label === 'ccmux' ? () => mux.run(['peek', `long${i}`]) : () => mux.run(['capture-pane', '-p', '-t', `long${i}`]);
+    await waitFor(`${mux.label} session long${i} to print its lines`, () => screen().includes(ready), 60_000, 50);
+  }
+  return settledPss(mux);
+}
+
+export async function memory({ work, withTmux, counts = [1, 10, 50], longSessions = 10, log }) {
+  const file = work.path('memory-long.txt');
+  const lines = logPayload(3 * MiB, 7).toString('utf8').split('\n').slice(0, LONG_LINES);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const [first, last] = [counts[0], counts[counts.length - 1]];
+  const result = {};
+  // A fresh daemon (server) for each measurement; tmux gets the history-limit that lets it hold the lines.
+  const makers = [
+    (kind) => new Ccmux(work, `ccmux-memory-${kind}`),
+    ...(withTmux ? [(kind) => new Tmux(work, `bench-memory-${kind}-${process.pid}`, { historyLimit: LONG_LINES + 100 })] : []),
+  ];
+  for (const make of makers) {
+    let mux = make('idle');
+    try {
+      const idlePss = await idle(mux, counts);
+      log(`memory: ${mux.label} idle ${counts.map((c) => `${c}: ${(idlePss[c] / MiB).toFixed(1)} MiB`).join(', ')}`);
+      await mux.stop();
+      mux = make('long');
+      const longPss = await long(mux, work, longSessions, file);
+      log(`memory: ${mux.label} ${longSessions} sessions × ${LONG_LINES} lines: ${(longPss / MiB).toFixed(1)} MiB`);
+      result[mux.label] = {
+        idle: idlePss,
+        perIdleSession: (idlePss[last] - idlePss[first]) / (last - first),
+        longSessions: longPss,
+        // What holding the lines costs a session: over the same number of idle sessions.
+        perLongSession: (longPss - (idlePss[longSessions] ?? idlePss[first])) / longSessions,
+      };
+    } finally {
+      await mux.stop();
+    }
+  }
+  return { counts, longSessions, lines: LONG_LINES, bytesPerSession: fs.statSync(file).size, multiplexers: result };
+}

@@ -1,41 +1,44 @@
 // Memory: PSS (from /proc/<pid>/smaps_rollup) of the multiplexer's own processes — ccmux's daemon, tmux's
 // server — holding 1, 10 and 50 idle sessions, and 10 sessions of 10 000 lines each.
 import * as fs from 'node:fs';
-import { Ccmux, Tmux, median, pss, sleep, waitFor } from './lib/harness.mjs';
+import { Ccmux, Tmux, pssParts, sleep, waitFor } from './lib/harness.mjs';
 import { LONG_LINES } from './startup.mjs';
 import { logPayload } from './payload.mjs';
 
 const MiB = 1024 * 1024;
 
 /** PSS once the process has settled: the median of 5 readings 300 ms apart, after a second of quiet. */
-async function settledPss(mux) {
+async function settledPss(mux, parts) {
   await sleep(1000);
   const readings = [];
   for (let i = 0; i < 5; i++) {
-    readings.push(pss(mux.pids()));
+    readings.push(pssParts(mux.pids()));
     await sleep(300);
   }
-  return median(readings);
+  readings.sort((a, b) => a.pss - b.pss);
+  const middle = readings[Math.floor(readings.length / 2)];
+  parts?.push(middle);
+  return middle.pss;
 }
 
-async function idle(mux, counts) {
+async function idle(mux, counts, parts) {
   const result = {};
   let sessions = 0;
   for (const count of counts) {
     for (; sessions < count; sessions++) mux.newSession(`idle${sessions}`, ['sleep', '100000']);
-    result[count] = await settledPss(mux);
+    result[count] = await settledPss(mux, parts);
   }
   return result;
 }
 
-async function long(mux, work, count, file) {
+async function long(mux, work, count, file, parts) {
   const ready = 'BENCH-LINES-DONE';
   for (let i = 0; i < count; i++) mux.newSession(`long${i}`, ['sh', '-c', `cat ${file}; echo ${ready}; exec sleep 100000`]);
   for (let i = 0; i < count; i++) {
     const screen = mux.label === 'ccmux' ? () => mux.run(['peek', `long${i}`]) : () => mux.run(['capture-pane', '-p', '-t', `long${i}`]);
     await waitFor(`${mux.label} session long${i} to print its lines`, () => screen().includes(ready), 60_000, 50);
   }
-  return settledPss(mux);
+  return settledPss(mux, parts);
 }
 
 export async function memory({ work, withTmux, counts = [1, 10, 50], longSessions = 10, log }) {
@@ -52,11 +55,12 @@ export async function memory({ work, withTmux, counts = [1, 10, 50], longSession
   for (const make of makers) {
     let mux = make('idle');
     try {
-      const idlePss = await idle(mux, counts);
+      const parts = [];
+      const idlePss = await idle(mux, counts, parts);
       log(`memory: ${mux.label} idle ${counts.map((c) => `${c}: ${(idlePss[c] / MiB).toFixed(1)} MiB`).join(', ')}`);
       await mux.stop();
       mux = make('long');
-      const longPss = await long(mux, work, longSessions, file);
+      const longPss = await long(mux, work, longSessions, file, parts);
       log(`memory: ${mux.label} ${longSessions} sessions × ${LONG_LINES} lines: ${(longPss / MiB).toFixed(1)} MiB`);
       result[mux.label] = {
         idle: idlePss,
@@ -64,6 +68,8 @@ export async function memory({ work, withTmux, counts = [1, 10, 50], longSession
         longSessions: longPss,
         // What holding the lines costs a session: over the same number of idle sessions.
         perLongSession: (longPss - (idlePss[longSessions] ?? idlePss[first])) / longSessions,
+        // Anonymous (heaps) and file-backed (executable, store map) PSS of each reading above, in order.
+        parts,
       };
     } finally {
       await mux.stop();

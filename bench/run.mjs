@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CCMUX, Ccmux, Tmux, Work, hasTmux, root } from './lib/harness.mjs';
-import { formatTable } from './lib/report.mjs';
+import { formatComponents, formatTable } from './lib/report.mjs';
+import { components } from './components.mjs';
 import { latency } from './latency.mjs';
 import { memory } from './memory.mjs';
 import { logPayload, tuiPayload } from './payload.mjs';
@@ -16,7 +17,7 @@ import { recording } from './recording.mjs';
 import { startup } from './startup.mjs';
 import { throughput } from './throughput.mjs';
 
-const SECTIONS = ['throughput', 'latency', 'startup', 'memory', 'recording'];
+const SECTIONS = ['throughput', 'latency', 'startup', 'memory', 'recording', 'components'];
 const { values: options } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -81,13 +82,17 @@ try {
     const recordFile = plan.logMiB === plan.throughputMiB ? throughputFile : logFile;
     results.recording = await recording({ work, logFile: recordFile, tuiFile, searchCopies: plan.searchCopies, seeks: plan.seeks, rounds: plan.rounds, log });
   }
+  if (only.has('components')) {
+    results.components = { log: await components({ mib: 16, kind: 'log' }), tui: await components({ mib: 8, kind: 'tui' }) };
+    log('components: CPU per MiB by stage measured');
+  }
 } finally {
   work.dispose();
 }
 
 meta.loadAfter = os.loadavg();
 meta.seconds = (Date.now() - started.getTime()) / 1000;
-const table = formatTable(results);
+const table = formatTable(results) + (results.components ? `\n\n${formatComponents(results.components)}` : '');
 const dir = join(root, 'bench', 'results');
 fs.mkdirSync(dir, { recursive: true });
 const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);

@@ -2,7 +2,7 @@
 // reaches it) and detached (until the program has written everything), ccmux and tmux in interleaved rounds.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { cpuMs, median, mkfifo, signalFifo, waitFor } from './lib/harness.mjs';
+import { cpuMs, median, mkfifo, signalFifo, threadCpuDiff, threadCpuMs, waitFor } from './lib/harness.mjs';
 import { PtyClient } from './lib/pty-client.mjs';
 
 /**
@@ -43,7 +43,7 @@ async function runOnce(work, mux, { attached, payload, bytes, timeoutMs }) {
     }
     const clientBytesBefore = client?.bytes ?? 0;
     const serverPid = mux.pids()[0];
-    const cpuBefore = { server: cpuMs(serverPid), client: client ? cpuMs(client.pid) : 0 };
+    const cpuBefore = { server: cpuMs(serverPid), client: client ? cpuMs(client.pid) : 0, threads: threadCpuMs(serverPid) };
     await signalFifo(work.path(`${tag}.go`));
     const donePath = work.path(`${tag}.done`);
     await waitFor(`${mux.label} session ${tag} to finish writing`, () => fs.existsSync(donePath), timeoutMs, 2);
@@ -62,9 +62,12 @@ async function runOnce(work, mux, { attached, payload, bytes, timeoutMs }) {
     result.serverCpuMs = cpuMs(serverPid) - cpuBefore.server;
     if (attached) {
       if (mux.label === 'ccmux') result.resyncs = mux.session(tag)?.clients?.[0]?.resyncs ?? null;
+      result.serverThreadsMs = threadCpuDiff(threadCpuMs(serverPid), cpuBefore.threads);
     } else {
       await verifyDetached(mux, tag, marker, bytes);
       result.serverCpuMsSettled = cpuMs(serverPid) - cpuBefore.server;
+      // By thread: ccmux's main thread, mirror worker (WorkerThread), libuv pool (zstd, LMDB), V8 GC helpers.
+      result.serverThreadsMs = threadCpuDiff(threadCpuMs(serverPid), cpuBefore.threads);
     }
     result.seconds = (endMs - startMs) / 1000;
     result.mibps = bytes / 1024 / 1024 / result.seconds;

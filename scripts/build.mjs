@@ -4,14 +4,18 @@
 // dist/bundle/ccmux-daemon.cjs everything (src/main.ts)
 // dist/bundle/ccmux-client.cjs src/main.ts without the daemon (server, PTYs, screen mirror, worker source):
 //                              a fifth of the size, so the commands people type start faster.
+//
+// `--outdir DIR --readable` (bench/profile.mjs): the same bundles elsewhere, workers not minified, for CPU profiles.
 import { build } from 'esbuild';
 import { readFileSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const outdir = join(root, 'dist', 'bundle');
+const { values: args } = parseArgs({ options: { outdir: { type: 'string' }, readable: { type: 'boolean', default: false } } });
+const outdir = resolve(root, args.outdir ?? join('dist', 'bundle'));
 mkdirSync(outdir, { recursive: true });
 
 const common = {
@@ -25,10 +29,20 @@ const common = {
   define: { __CCMUX_VERSION__: JSON.stringify(version) },
 };
 
-// Workers run from source text (Worker eval), which works the same from the single binary.
+// esbuild turns `import * as fs from 'node:fs'` into `__toESM(require('node:fs'))`, which copies every
+// export of the module into a new object: a dozen times per start, ~1.5 ms. A builtin has no ES module
+// shape to emulate, so an object that inherits from it and adds `default` reads the same, for free.
+const BUILTIN_NAMESPACE = /__toESM\(require\("(node:[\w/]+)"\)\)/g;
+const builtinHelper = 'var __builtin = (mod) => Object.create(mod, { default: { value: mod, enumerable: true } });';
+function cheapenBuiltins(text, name) {
+  if (!text.startsWith('"use strict";\n')) throw new Error(`${name}: unexpected bundle prologue`);
+  return text.replace(BUILTIN_NAMESPACE, '__builtin(require("$1"))').replace('"use strict";\n', `"use strict";\n${builtinHelper}\n`);
+}
+// Workers run from source text (Worker eval), which works the same from the single binary. Unminified, their
+// text would match the cheap-builtins rewrite of the bundle that embeds them, so they get it, and its helper, here.
 async function workerSource(entry) {
-  const result = await build({ ...common, entryPoints: [join(root, entry)], write: false, minify: true });
-  return result.outputFiles[0].text;
+  const result = await build({ ...common, entryPoints: [join(root, entry)], write: false, minify: !args.readable });
+  return args.readable ? cheapenBuiltins(result.outputFiles[0].text, 'worker') : result.outputFiles[0].text;
 }
 const workers = {
   'mirror-worker': await workerSource('src/mirror/mirror-worker.ts'),
@@ -61,20 +75,11 @@ const withoutDaemon = {
   },
 };
 
-// esbuild turns `import * as fs from 'node:fs'` into `__toESM(require('node:fs'))`, which copies every
-// export of the module into a new object: a dozen times per start, ~1.5 ms. A builtin has no ES module
-// shape to emulate, so an object that inherits from it and adds `default` reads the same, for free.
-const BUILTIN_NAMESPACE = /__toESM\(require\("(node:[\w/]+)"\)\)/g;
-const builtinHelper = 'var __builtin = (mod) => Object.create(mod, { default: { value: mod, enumerable: true } });';
 const cheapBuiltins = {
   name: 'cheap-builtins',
   setup(pluginBuild) {
     pluginBuild.onEnd((result) => {
-      for (const file of result.outputFiles ?? []) {
-        if (!file.text.startsWith('"use strict";\n')) throw new Error(`${file.path}: unexpected bundle prologue`);
-        const text = file.text.replace(BUILTIN_NAMESPACE, '__builtin(require("$1"))');
-        writeFileSync(file.path, text.replace('"use strict";\n', `"use strict";\n${builtinHelper}\n`));
-      }
+      for (const file of result.outputFiles ?? []) writeFileSync(file.path, cheapenBuiltins(file.text, file.path));
     });
   },
 };

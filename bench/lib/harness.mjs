@@ -35,12 +35,22 @@ export const median = (values) => quantile(values, 0.5);
 
 /** Proportional set size of these processes in bytes (shared pages split among their users), from smaps_rollup. */
 export function pss(pids) {
-  let total = 0;
+  return pssParts(pids).pss;
+}
+
+/** PSS and its anonymous (heaps) and file-backed (the executable, mapped store) parts, in bytes. */
+export function pssParts(pids) {
+  const total = { pss: 0, anon: 0, file: 0 };
   for (const pid of pids) {
     const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const match = /^Pss:\s+(\d+) kB/m.exec(text);
-    if (!match) throw new Error(`no Pss for ${pid}`);
-    total += Number(match[1]) * 1024;
+    const field = (name) => {
+      const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
+      if (!match) throw new Error(`no ${name} for ${pid}`);
+      return Number(match[1]) * 1024;
+    };
+    total.pss += field('Pss');
+    total.anon += field('Pss_Anon');
+    total.file += field('Pss_File');
   }
   return total;
 }
@@ -56,6 +66,33 @@ export function cpuMs(pid) {
   } catch {
     return NaN;
   }
+}
+
+/** CPU ms per thread of `pid`, by thread name (threads of one name added up: libuv-worker, V8Worker…). */
+export function threadCpuMs(pid) {
+  const byName = {};
+  let tids = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName[name] = (byName[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      // Thread gone.
+    }
+  }
+  return byName;
+}
+
+/** Per-thread CPU used between two threadCpuMs readings (threads that used none left out). */
+export function threadCpuDiff(after, before) {
+  return Object.fromEntries(Object.entries(after).map(([name, ms]) => [name, ms - (before[name] ?? 0)]).filter(([, ms]) => ms > 0));
 }
 
 /** The process and its descendants (from /proc), e.g. a daemon with helper processes. */

@@ -12,6 +12,13 @@ const medianOf = (samples, pick) => {
   return values.length ? values[Math.floor(values.length / 2)] : NaN;
 };
 
+/** ccmux's CPU per MiB by thread (median over runs): the mirror worker, main thread, libuv pool, V8's helpers. */
+function threads(cases, bytes) {
+  const names = { WorkerThread: 'workers', MainThread: 'main', 'libuv-worker': 'libuv pool', V8Worker: 'V8 helpers' };
+  const parts = Object.entries(names).map(([thread, label]) => `${label} ${fixed(medianOf(cases.samples, (s) => (s.serverThreadsMs?.[thread] ?? NaN) / (bytes / MiB)), 0)}`);
+  return `ccmux by thread: ${parts.join(', ')}`;
+}
+
 export function formatTable(results) {
   const rows = [];
   const row = (metric, ccmux, tmux, ratio, goal = '', ok = undefined, note = '') => rows.push([metric, ccmux, tmux, ratio, goal, met(ok), note]);
@@ -25,7 +32,7 @@ export function formatTable(results) {
       const resyncs = mode === 'attached' ? c.samples.reduce((sum, s) => sum + (s.resyncs ?? 0), 0) : 0;
       row(`throughput ${mode}, ${tp.mib} MiB of logs (MiB/s)`, fixed(c.mibps), fixed(t.mibps), times(ratio), `≥ ${goal}× tmux`, ratio >= goal, resyncs ? `ccmux client dropped behind and was repainted ${resyncs}× in ${c.samples.length} runs` : '');
       const cpu = (cases) => medianOf(cases.samples, (s) => (s.serverCpuMsSettled ?? s.serverCpuMs) / (tp.bytes / MiB));
-      row(`  server CPU per MiB, ${mode} (ms)`, fixed(cpu(c)), fixed(cpu(t)), times(cpu(c) / cpu(t)), '', undefined, 'daemon / tmux server, all threads; user + system');
+      row(`  server CPU per MiB, ${mode} (ms)`, fixed(cpu(c)), fixed(cpu(t)), times(cpu(c) / cpu(t)), '', undefined, `${threads(c, tp.bytes)}; tmux: one thread`);
     }
   }
 
@@ -89,6 +96,15 @@ export function formatTable(results) {
   }
 
   const header = ['metric', 'ccmux', 'tmux', 'ccmux ÷ tmux', 'goal', '', 'notes'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)].join('\n');
+}
+
+/** ccmux's CPU per MiB of output by stage of its output path (bench/components.mjs), logs and agent TUI. */
+export function formatComponents({ log, tui }) {
+  const rows = Object.keys(log.cpuMsPerMiB).map((stage) => [stage, fixed(log.cpuMsPerMiB[stage]), fixed(tui.cpuMsPerMiB[stage])]);
+  const header = ['ccmux stage (one thread)', 'CPU ms per MiB, logs', 'agent TUI'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const format = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)].join('\n');

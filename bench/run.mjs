@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CCMUX, Ccmux, Tmux, Work, hasTmux, root } from './lib/harness.mjs';
+import { CCMUX, Ccmux, Tmux, Work, daemonProblems, hasTmux, root } from './lib/harness.mjs';
 import { formatComponents, formatTable } from './lib/report.mjs';
 import { components } from './components.mjs';
 import { latency } from './latency.mjs';
@@ -91,6 +91,7 @@ try {
 }
 
 meta.loadAfter = os.loadavg();
+meta.daemonProblems = daemonProblems;
 meta.seconds = (Date.now() - started.getTime()) / 1000;
 const table = formatTable(results) + (results.components ? `\n\n${formatComponents(results.components)}` : '');
 const dir = join(root, 'bench', 'results');
@@ -99,4 +100,8 @@ const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
 fs.writeFileSync(file, JSON.stringify({ meta, table, results }, null, 2) + '\n');
 console.log(`\`${meta.command}\` — ${meta.date}, ${meta.ccmux} (${meta.commit}${meta.dirty ? ', dirty' : ''}), ${meta.tmux}, ${meta.cpus}, load ${meta.loadBefore.map((l) => l.toFixed(1)).join(' ')} → ${meta.loadAfter.map((l) => l.toFixed(1)).join(' ')}, ${meta.seconds.toFixed(0)} s\n`);
 console.log(table);
+if (daemonProblems.length) {
+  console.log(`\n⚠ the ccmux daemons logged ${daemonProblems.length} errors or warnings (the numbers may not mean what they seem):`);
+  for (const line of daemonProblems.slice(0, 10)) console.log(`  ${line}`);
+}
 console.log(`\nresults: ${file}`);

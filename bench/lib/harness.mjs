@@ -174,6 +174,9 @@ export class Work {
 
 let nextHome = 1;
 
+/** Errors and warnings the ccmux daemons logged during the run (a crashed mirror worker makes numbers lie). */
+export const daemonProblems = [];
+
 /** ccmux (the built binary) with its own CCMUX_HOME: one daemon per instance. */
 export class Ccmux {
   constructor(work, name = `ccmux-${nextHome++}`) {
@@ -239,6 +242,14 @@ export class Ccmux {
     spawnSync(this.file, ['kill-server'], { env: this.env, timeout: 15_000 });
     for (const daemon of this.daemonPids) await killPid(daemon);
     this.daemonPids.clear();
+    let log = '';
+    try {
+      log = fs.readFileSync(join(this.env.CCMUX_HOME, 'daemon.log'), 'utf8');
+      fs.rmSync(join(this.env.CCMUX_HOME, 'daemon.log'));
+    } catch {
+      // No daemon ran.
+    }
+    for (const line of log.split('\n')) if (/^\S+ (error|warn) /.test(line)) daemonProblems.push(`${this.env.CCMUX_HOME}: ${line}`);
   }
 }
 

@@ -25,7 +25,7 @@ CLAUDE_CODE := $(CLAUDE_CODE_DIR)/node_modules/@anthropic-ai/claude-code-$(OS)-$
 CLAUDE_CODE_STAMP := $(CLAUDE_CODE_DIR)/.installed-$(CLAUDE_CODE_VERSION)
 SOURCES := $(shell find src -name '*.ts' -o -name '*.css' -o -name '*.json') scripts/build.mjs scripts/package.mjs package.json package-lock.json
 
-.PHONY: all deps deps-asciinema deps-shells deps-claude-code deps-chromium build dist install typecheck test soak run clean
+.PHONY: all deps deps-asciinema deps-shells deps-claude-code deps-chromium deps-tmux build dist install typecheck test soak run bench clean
 
 all: build
 
@@ -72,6 +72,13 @@ deps-chromium:
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	}
 
+## tmux (Debian package): `make bench` measures ccmux next to it.
+deps-tmux:
+	@command -v tmux >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y tmux; \
+	}
+
 build: deps
 	$(NODE) scripts/build.mjs
 
@@ -104,6 +111,11 @@ soak: deps $(BINARY)
 ## Build, start a shell session and attach to it (C-b d detaches).
 run: build
 	$(NODE) $(BUNDLE) new
+
+## ccmux (dist/ccmux) and tmux side by side: table on stdout, JSON in bench/results/ (docs/PERFORMANCE.md).
+## BENCH_ARGS=--quick for a short run; BENCH_ARGS='--only throughput,latency' for some sections.
+bench: deps deps-tmux $(BINARY)
+	$(NODE) bench/run.mjs $(BENCH_ARGS)
 
 clean:
 	rm -rf dist .cache/pkg-home

@@ -5,15 +5,12 @@
 //
 // A seek = time → offset on record headers, the keyframe at or before it, the output since it decoded,
 // and the repaint handed to the output (here a write to /dev/null).
-import { build } from 'esbuild';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadSources } from './lib/sources.mjs';
 import { logPayload } from './payload.mjs';
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
   const at = args.indexOf(`--${name}`);
@@ -24,27 +21,15 @@ const SEEKS = Number(flag('seeks', '200'));
 const keep = flag('keep', undefined);
 
 // The sources, bundled as the CLI uses them (lmdb stays external, resolved from node_modules).
-const lib = path.join(root, 'dist', 'bench', 'replay-seek-lib.cjs');
-await build({
-  stdin: {
-    contents: `
-      export { Store } from './src/store/store';
-      export { encodeOutputRecord, encodeKeyframe } from './src/store/record-format';
-      export { DEFAULT_CODEC } from './src/store/codec';
-      export { Screen } from './src/mirror/screen';
-      export { RecordingSource } from './src/recording/replay/recording-source';
-      export { Player } from './src/recording/replay/player';`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: lib,
-  external: ['lmdb'],
-  logLevel: 'warning',
-});
-const { Store, encodeOutputRecord, encodeKeyframe, DEFAULT_CODEC, Screen, RecordingSource, Player } = createRequire(import.meta.url)(lib);
+const { Store, encodeOutputRecord, encodeKeyframe, DEFAULT_CODEC, Screen, RecordingSource, Player } = await loadSources(
+  'replay-seek-lib',
+  `export { Store } from './src/store/store';
+   export { encodeOutputRecord, encodeKeyframe } from './src/store/record-format';
+   export { DEFAULT_CODEC } from './src/store/codec';
+   export { Screen } from './src/mirror/screen';
+   export { RecordingSource } from './src/recording/replay/recording-source';
+   export { Player } from './src/recording/replay/player';`,
+);
 
 const RECORD = 64 * 1024;
 const READ = 4096;

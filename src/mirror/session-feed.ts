@@ -119,10 +119,14 @@ export class SessionFeed {
       if (!next) return;
       this.pendingBytes -= next.data.length;
       this.inParser += next.data.length;
+      const length = next.data.length;
       this.screen.write(next.data, () => {
-        this.inParser -= next.data.length;
+        this.inParser -= length;
         this.parsedOffset += next.credit;
-        this.post({ op: 'parsed', id: this.id, bytes: next.credit - next.acknowledged, buffers: next.buffers }, next.buffers);
+        // Hand the batch back only after xterm has counted it as parsed: it subtracts `data.length` after this
+        // callback, and a transferred buffer's length is 0 — its pending count would only grow until, 50 MB into
+        // a sustained flood, xterm throws ("write data discarded") and takes the worker down.
+        queueMicrotask(() => this.post({ op: 'parsed', id: this.id, bytes: next.credit - next.acknowledged, buffers: next.buffers }, next.buffers));
         if (this.parsedOffset - this.lastKeyframe.offset >= KEYFRAME_BYTES || next.time - this.lastKeyframe.time >= KEYFRAME_MS) {
           this.keyframe(next.time);
         }

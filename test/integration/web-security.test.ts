@@ -324,7 +324,7 @@ describe('web endpoint security', () => {
       const noTls = await other.run(['web', '--bind', '0.0.0.0', '--allow-remote']);
       expect(noTls.code).toBe(1);
       expect(noTls.stderr).toMatch(/without TLS.*--insecure-no-tls/);
-      expect(await other.json(['status'])).toMatchObject({ web: null });
+      expect(await other.json(['status'])).not.toHaveProperty('web');
 
       const dir = path.join(other.dir, 'tls');
       fs.mkdirSync(dir);
@@ -340,7 +340,7 @@ describe('web endpoint security', () => {
       const plain = await other.json<WebJson>(['web', '--bind', '0.0.0.0', '--allow-remote', '--insecure-no-tls']);
       expect(plain.url).toMatch(/^http:/);
       await other.ok(['web', '--stop']);
-      expect(await other.json(['status'])).toMatchObject({ web: null });
+      expect(await other.json(['status'])).not.toHaveProperty('web');
     } finally {
       await other.cleanup();
     }

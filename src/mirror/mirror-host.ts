@@ -118,9 +118,9 @@ export class MirrorHost {
     }
   }
 
-  /** A mirror for a session whose output continues at `offset` (0 for a new session). */
-  open(id: string, size: { cols: number; rows: number }, scrollback: number, offset: number, events: MirrorEvents): ScreenMirror {
-    const mirror = new ScreenMirror(this, id, size, scrollback, offset, events);
+  /** A mirror for a session whose output continues at `source.offset` (0 for a new session). */
+  open(id: string, size: { cols: number; rows: number }, scrollback: number, source: RecordedOutput, events: MirrorEvents): ScreenMirror {
+    const mirror = new ScreenMirror(this, id, size, scrollback, source, events);
     this.mirrors.set(id, mirror);
     return mirror;
   }
@@ -135,44 +135,90 @@ export class MirrorHost {
   }
 }
 
-/** One session's screen, as seen from the main thread. */
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Where a mirror that fell behind reads the output it skipped: the session's recording (recorder.ts). */
+export interface RecordedOutput {
+  /** Offset of the next output byte; every byte before it was written to the mirror. */
+  readonly offset: number;
+  /** Output before this offset is settled in the store (or was lost by a failing one). */
+  readonly durableOffset: number;
+  /** Seals what is staged, so that everything written so far becomes durable soon. */
+  seal(): void;
+  /** The stored records (encoded) holding output in [from, to), in order; missing ones are left out. */
+  storedOutput(from: number, to: number): Buffer[];
+}
+
+/** While behind, stored output goes to the worker this much per message, with at most this much unparsed. */
+const CATCH_UP_BYTES = 1024 * 1024;
+const CATCH_UP_WINDOW = 2 * 1024 * 1024;
+
+/** A message that must reach the worker after the output before `offset` (requests, resizes). */
+interface Positioned {
+  offset: number;
+  post(): void;
+  cancel(): void;
+}
+
+/**
+ * One session's screen, as seen from the main thread. Live, output is batched to the worker from memory.
+ * When the worker falls too far behind (`fallBehind`), live output is no longer kept for it: it reads the
+ * output from the recording instead, at its own pace, and goes live again once it has caught up. Requests
+ * and resizes made meanwhile reach it exactly after the output that preceded them.
+ */
 export class ScreenMirror {
   private batch: Buffer[] = [];
   private batchTimes: number[] = [];
   private batchBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Offset of the next byte the worker gets, from a live batch or from the store. */
+  private nextOffset: number;
+  /** Bytes given to the worker since it was (re)created, and how many of them it has parsed. */
   private sent = 0;
   private parsed = 0;
+  private behind = false;
+  private readonly positioned: Positioned[] = [];
+  /** Times this mirror fell behind and read output back from the recording. */
+  fellBehind = 0;
 
   constructor(
     private readonly host: MirrorHost,
     private readonly id: string,
     private size: { cols: number; rows: number },
     private readonly scrollback: number,
-    private readonly startOffset: number,
+    private readonly source: RecordedOutput,
     readonly events: MirrorEvents,
   ) {
+    this.nextOffset = source.offset;
     this.recreate();
   }
 
   /** (Re)creates the worker-side terminal, e.g. after the worker restarted. */
   recreate(): void {
-    const offset = this.startOffset + this.sent;
     this.sent = this.parsed = 0;
-    this.host.post({ op: 'create', id: this.id, cols: this.size.cols, rows: this.size.rows, scrollback: this.scrollback, offset });
+    this.host.post({ op: 'create', id: this.id, cols: this.size.cols, rows: this.size.rows, scrollback: this.scrollback, offset: this.nextOffset });
   }
 
-  /** Bytes handed to the mirror and not yet parsed (batched or in the worker). */
+  /** Bytes held for the mirror in memory and not parsed yet (batched or in the worker). */
   get backlog(): number {
     return this.sent - this.parsed + this.batchBytes;
   }
 
-  /** Adds one PTY read, which arrived `time` ms after the session started. */
+  /** Output written to the mirror that the worker has not parsed yet (kept in memory or in the recording). */
+  get lag(): number {
+    return this.source.offset - this.nextOffset + this.sent - this.parsed;
+  }
+
+  /** The worker reads output from the recording rather than from memory (see the class comment). */
+  get isBehind(): boolean {
+    return this.behind;
+  }
+
+  /** Adds one PTY read, which arrived `time` ms after the session started (after the recorder got it). */
   write(chunk: Buffer, time: number): void {
+    if (this.behind) return; // The recording has it; the worker reads it from there.
     this.batch.push(chunk);
     this.batchTimes.push(time);
     this.batchBytes += chunk.length;
@@ -196,50 +242,107 @@ export class ScreenMirror {
     }
     const times = this.batchTimes;
     this.sent += this.batchBytes;
+    this.nextOffset += this.batchBytes;
     this.batch = [];
     this.batchTimes = [];
     this.batchBytes = 0;
     this.host.post({ op: 'write', id: this.id, data, times, lengths }, [buffer]);
   }
 
+  /** Stops keeping live output for the worker: it catches up from the recording instead. */
+  fallBehind(): void {
+    if (this.behind) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.batch = [];
+    this.batchTimes = [];
+    this.batchBytes = 0;
+    this.behind = true;
+    this.fellBehind++;
+    this.catchUp();
+  }
+
+  /**
+   * While behind: gives the worker the next stored output (a window at a time) and the messages due at that
+   * point; live again once it has been given everything. Called as the worker parses and as records commit.
+   */
+  catchUp(): void {
+    while (this.behind) {
+      while (this.positioned.length && this.positioned[0]!.offset <= this.nextOffset) this.positioned.shift()!.post();
+      if (this.sent - this.parsed >= CATCH_UP_WINDOW) return;
+      if (this.nextOffset >= this.source.offset) {
+        this.behind = false;
+        return;
+      }
+      const durable = this.source.durableOffset;
+      if (durable <= this.nextOffset) {
+        // Someone waits on output that is still staged: store it now rather than when its record fills.
+        if (this.positioned.length) this.source.seal();
+        return;
+      }
+      const from = this.nextOffset;
+      const to = Math.min(durable, from + CATCH_UP_BYTES);
+      const records = this.source.storedOutput(from, to).map((record) => new Uint8Array(record));
+      this.host.post({ op: 'records', id: this.id, from, to, records }, records.map((record) => record.buffer as ArrayBuffer));
+      this.sent += to - from;
+      this.nextOffset = to;
+    }
+  }
+
+  /** Posts once the worker has been given all output written before this call. */
+  private afterOutputSoFar(post: () => void, cancel: () => void = () => {}): void {
+    if (!this.behind) {
+      this.flush();
+      post();
+      return;
+    }
+    this.positioned.push({ offset: this.source.offset, post, cancel });
+    this.catchUp();
+  }
+
+  private request(build: (req: number) => MirrorRequest): Promise<MirrorReply> {
+    return new Promise((resolve, reject) => {
+      this.afterOutputSoFar(
+        () => this.host.request(build).then(resolve, reject),
+        () => reject(new Error('the session is gone')),
+      );
+    });
+  }
+
   onParsed(bytes: number): void {
     this.parsed += bytes;
+    this.catchUp();
     this.events.parsed();
   }
 
   resize(cols: number, rows: number): void {
-    this.flush();
     this.size = { cols, rows };
-    this.host.post({ op: 'resize', id: this.id, cols, rows });
+    this.afterOutputSoFar(() => this.host.post({ op: 'resize', id: this.id, cols, rows }));
   }
 
   /** Bytes that repaint a terminal to this screen, reflecting every byte written before the call. */
   async repaint(scrollback = 0): Promise<{ data: string; altScreen: boolean }> {
-    this.flush();
-    const reply = await this.host.request((req) => ({ op: 'repaint', id: this.id, req, scrollback }));
+    const reply = await this.request((req) => ({ op: 'repaint', id: this.id, req, scrollback }));
     if (reply.op !== 'repaint') throw new Error('mirror answered the wrong request');
     return { data: reply.data, altScreen: reply.altScreen };
   }
 
   async text(options: { ansi: boolean; scrollback: number }): Promise<ScreenText> {
-    this.flush();
-    const reply = await this.host.request((req) => ({ op: 'text', id: this.id, req, ...options }));
+    const reply = await this.request((req) => ({ op: 'text', id: this.id, req, ...options }));
     if (reply.op !== 'text') throw new Error('mirror answered the wrong request');
     return reply.screen;
   }
 
   /** The last lines of output in the screen and its scrollback, reflecting every byte written before the call. */
   async tail(lines: number): Promise<{ lines: string[]; partial: string; cursor: number }> {
-    this.flush();
-    const reply = await this.host.request((req) => ({ op: 'tail', id: this.id, req, lines }));
+    const reply = await this.request((req) => ({ op: 'tail', id: this.id, req, lines }));
     if (reply.op !== 'tail') throw new Error('mirror answered the wrong request');
     return { lines: reply.lines, partial: reply.partial, cursor: reply.cursor };
   }
 
-  /** Sends what is batched and has the worker emit its pending text-index lines. */
+  /** Has the worker emit its pending text-index lines, once it has been given all output so far. */
   async flushIndex(): Promise<void> {
-    this.flush();
-    await this.host.request((req) => ({ op: 'flush', id: this.id, req }));
+    await this.request((req) => ({ op: 'flush', id: this.id, req }));
   }
 
   dispose(): void {
@@ -247,6 +350,8 @@ export class ScreenMirror {
     this.batch = [];
     this.batchTimes = [];
     this.batchBytes = 0;
+    this.behind = false;
+    for (const waiting of this.positioned.splice(0)) waiting.cancel();
     this.host.post({ op: 'dispose', id: this.id });
     this.host.forget(this.id);
   }

@@ -7,6 +7,11 @@ export type MirrorRequest =
   | { op: 'create'; id: string; cols: number; rows: number; scrollback: number; offset: number }
   /** One batch of output: `data` holds consecutive PTY reads, with their times (ms since start) and lengths. */
   | { op: 'write'; id: string; data: Uint8Array; times: number[]; lengths: number[] }
+  /**
+   * Output [from, to) read back from the recording (a mirror that fell behind): encoded output records
+   * (record-format.ts), which may start before `from` and end after `to`; output no record holds is skipped.
+   */
+  | { op: 'records'; id: string; from: number; to: number; records: Uint8Array[] }
   | { op: 'resize'; id: string; cols: number; rows: number }
   | { op: 'repaint'; id: string; req: number; scrollback: number }
   | { op: 'text'; id: string; req: number; ansi: boolean; scrollback: number }

@@ -1,5 +1,6 @@
 // Entry of the screen-mirror worker thread: owns every session's headless terminal and text index,
 // off the PTY thread.
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { assertNever } from '../protocol/messages';
 import type { MirrorReply, MirrorRequest } from './mirror-protocol';
@@ -7,6 +8,17 @@ import { SessionFeed } from './session-feed';
 
 const port = parentPort;
 if (!port) throw new Error('mirror-worker must run in a worker thread');
+
+/**
+ * This thread runs niced (Linux nice values are per thread): reading the PTYs, forwarding to clients and
+ * recording come first; the mirror may lag behind a flood and catch up from the recording afterwards.
+ */
+const MIRROR_NICE = 19;
+try {
+  setPriority(MIRROR_NICE);
+} catch {
+  // Not permitted or not supported: the mirror then simply competes as an equal.
+}
 
 const feeds = new Map<string, SessionFeed>();
 const post = (reply: MirrorReply, transfer?: ArrayBuffer[]) => port.postMessage(reply, transfer);
@@ -34,8 +46,11 @@ port.on('message', (message: MirrorRequest) => {
     case 'write':
       feeds.get(message.id)?.write(message.data, message.times, message.lengths);
       break;
+    case 'records':
+      feeds.get(message.id)?.writeRecords(message.from, message.to, message.records);
+      break;
     case 'resize':
-      feeds.get(message.id)?.screen.resize(message.cols, message.rows);
+      feeds.get(message.id)?.resize(message.cols, message.rows);
       break;
     case 'repaint':
       void reply(message.req, message.id, (feed) => ({
@@ -56,8 +71,8 @@ port.on('message', (message: MirrorRequest) => {
       void reply(message.req, message.id, (feed) => ({ op: 'tail', req: message.req, ...feed.screen.tail(message.lines) }));
       break;
     case 'flush':
-      void reply(message.req, message.id, async (feed) => {
-        await feed.flushLines(true);
+      void reply(message.req, message.id, (feed) => {
+        feed.flushLines(true);
         return { op: 'flushed', req: message.req };
       });
       break;

@@ -1,7 +1,7 @@
 // Worker side of one session: feeds its output to the headless terminal in order, builds the
 // text index from the same bytes, and takes a keyframe every so often for replay seeking.
 import { DEFAULT_CODEC } from '../store/codec';
-import { encodeKeyframeAsync, encodeLineBlockAsync, type TextLine } from '../store/record-format';
+import { decodeOutputRecord, encodeKeyframe, encodeLineBlock, type OutputRecord, type TextLine } from '../store/record-format';
 import { LineRenderer } from '../recording/line-renderer';
 import { fastForwardCut } from './fast-forward';
 import type { MirrorReply, SignalKind } from './mirror-protocol';
@@ -32,6 +32,8 @@ interface Pending {
   time: number;
   /** Batch buffers to hand back to the main thread once this is parsed. */
   buffers: ArrayBuffer[];
+  /** A resize, applied once everything before it is parsed (`data` is then empty). */
+  resize?: { cols: number; rows: number };
 }
 export class SessionFeed {
   readonly screen: Screen;
@@ -50,7 +52,7 @@ export class SessionFeed {
   private inParser = 0;
   /** Waiters for the parser to reach an output offset. */
   private readonly waiters: { offset: number; resolve: () => void }[] = [];
-  private readonly keepLines: number;
+  private keepLines: number;
   /** Pending bytes at which to look for a cut again; doubled after a miss so scans stay linear. */
   private fastForwardAt = FAST_FORWARD_BYTES;
 
@@ -58,7 +60,7 @@ export class SessionFeed {
     private readonly id: string,
     cols: number,
     rows: number,
-    scrollback: number,
+    private readonly scrollback: number,
     offset: number,
     private readonly post: (reply: MirrorReply, transfer?: ArrayBuffer[]) => void,
   ) {
@@ -95,7 +97,63 @@ export class SessionFeed {
     });
   }
 
+  /** A batch of live output: consecutive PTY reads in a buffer lent by the main thread. */
   write(data: Uint8Array, times: number[], lengths: number[]): void {
+    this.feed(data, times, lengths, [data.buffer as ArrayBuffer]);
+    this.pump();
+  }
+
+  /** Output [from, to) read back from the recording, in encoded records (a mirror that fell behind). */
+  writeRecords(from: number, to: number, records: Uint8Array[]): void {
+    if (from > this.offset) this.skip(from - this.offset);
+    for (const encoded of records) {
+      let record: OutputRecord;
+      try {
+        record = decodeOutputRecord(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength));
+      } catch {
+        continue; // A damaged record is output the store does not have.
+      }
+      let start = record.startOffset;
+      const times: number[] = [];
+      const lengths: number[] = [];
+      let first = -1;
+      for (const read of record.reads) {
+        // Only the part of each read inside [this.offset, to): records may overlap the range's ends.
+        const begin = Math.max(start, this.offset);
+        const end = Math.min(start + read.length, to);
+        if (end > begin) {
+          if (first < 0) first = begin;
+          times.push(read.time);
+          lengths.push(end - begin);
+        }
+        start += read.length;
+      }
+      if (first < 0) continue;
+      if (first > this.offset) this.skip(first - this.offset);
+      const data = record.data.subarray(first - record.startOffset, first - record.startOffset + lengths.reduce((sum, length) => sum + length, 0));
+      this.feed(data, times, lengths, []);
+    }
+    if (to > this.offset) this.skip(to - this.offset);
+    this.pump();
+  }
+
+  /**
+   * Resizes the terminal after the output received so far and before what comes next: xterm.js resizes at
+   * once, so the resize waits in line with the output (wrapping and cursor moves depend on the size).
+   */
+  resize(cols: number, rows: number): void {
+    this.pending.push({ data: new Uint8Array(0), credit: 0, acknowledged: 0, time: this.latestTime, buffers: [], resize: { cols, rows } });
+    this.pump();
+  }
+
+  /** Output the store does not have (a failing disk, retention): the screen goes on without it. */
+  private skip(bytes: number): void {
+    this.renderer.commit();
+    this.offset += bytes;
+    this.pending.push({ data: new Uint8Array(0), credit: bytes, acknowledged: 0, time: this.latestTime, buffers: [] });
+  }
+
+  private feed(data: Uint8Array, times: number[], lengths: number[], buffers: ArrayBuffer[]): void {
     let at = 0;
     for (let index = 0; index < lengths.length; index++) {
       const length = lengths[index]!;
@@ -104,9 +162,8 @@ export class SessionFeed {
     }
     this.latestTime = times[times.length - 1] ?? this.latestTime;
     this.offset += data.length;
-    this.pending.push({ data, credit: data.length, acknowledged: 0, time: this.latestTime, buffers: [data.buffer as ArrayBuffer] });
+    this.pending.push({ data, credit: data.length, acknowledged: 0, time: this.latestTime, buffers });
     this.pendingBytes += data.length;
-    this.pump();
   }
 
   /** Feeds the parser one batch at a time, skipping what cannot matter when it falls behind. */
@@ -115,8 +172,16 @@ export class SessionFeed {
     this.wake();
     if (this.pendingBytes < FAST_FORWARD_BYTES) this.fastForwardAt = FAST_FORWARD_BYTES;
     while (this.inParser < IN_PARSER_BYTES) {
-      const next = this.pending.shift();
+      const next = this.pending[0];
       if (!next) return;
+      if (next.resize) {
+        if (this.inParser) return; // the last write's callback pumps again
+        this.pending.shift();
+        this.screen.resize(next.resize.cols, next.resize.rows);
+        this.keepLines = 2 * next.resize.rows + this.scrollback;
+        continue;
+      }
+      this.pending.shift();
       this.pendingBytes -= next.data.length;
       this.inParser += next.data.length;
       const length = next.data.length;
@@ -137,9 +202,13 @@ export class SessionFeed {
 
   /** Drops the leading plain lines that would scroll out of the buffer before anything else shows. */
   private fastForward(): void {
-    const all = new Uint8Array(this.pendingBytes);
+    // Only the output before the first pending resize: what follows it is laid out at another size.
+    const resizeAt = this.pending.findIndex((entry) => entry.resize);
+    const entries = resizeAt < 0 ? this.pending : this.pending.slice(0, resizeAt);
+    if (!entries.length) return;
+    const all = new Uint8Array(entries.reduce((sum, entry) => sum + entry.data.length, 0));
     let at = 0;
-    for (const entry of this.pending) {
+    for (const entry of entries) {
       all.set(entry.data, at);
       at += entry.data.length;
     }
@@ -149,10 +218,10 @@ export class SessionFeed {
       return;
     }
     this.fastForwardAt = FAST_FORWARD_BYTES;
-    const credit = this.pending.reduce((sum, entry) => sum + entry.credit, 0);
-    const acknowledged = this.pending.reduce((sum, entry) => sum + entry.acknowledged, 0);
-    const buffers = this.pending.flatMap((entry) => entry.buffers);
-    const time = this.pending[this.pending.length - 1]!.time;
+    const credit = entries.reduce((sum, entry) => sum + entry.credit, 0);
+    const acknowledged = entries.reduce((sum, entry) => sum + entry.acknowledged, 0);
+    const buffers = entries.flatMap((entry) => entry.buffers);
+    const time = entries[entries.length - 1]!.time;
     const rest = new Uint8Array(cut.replacement.length + all.length - cut.skip);
     rest.set(cut.replacement);
     rest.set(all.subarray(cut.skip), cut.replacement.length);
@@ -160,9 +229,8 @@ export class SessionFeed {
     // resumes) and gets the batch buffers back; here they count once what stays is parsed, so that a
     // repaint never reflects less than was received when it was asked for.
     this.post({ op: 'parsed', id: this.id, bytes: cut.skip, buffers }, buffers);
-    this.pending.length = 0;
-    this.pending.push({ data: rest, credit, acknowledged: acknowledged + cut.skip, time, buffers: [] });
-    this.pendingBytes = rest.length;
+    this.pending.splice(0, entries.length, { data: rest, credit, acknowledged: acknowledged + cut.skip, time, buffers: [] });
+    this.pendingBytes += rest.length - all.length;
   }
 
   private wake(): void {
@@ -194,11 +262,11 @@ export class SessionFeed {
     this.lastKeyframe = { offset: this.parsedOffset, time };
     const terminal = this.screen.terminal;
     const offset = this.parsedOffset;
-    // The screen is taken now; compressing it happens off this thread.
-    void encodeKeyframeAsync({ offset, time, cols: terminal.cols, rows: terminal.rows, screen: this.screen.repaint() }, DEFAULT_CODEC).then((encoded) => {
-      const block = new Uint8Array(encoded); // exclusively owned, so it can be transferred
-      this.post({ op: 'keyframe', id: this.id, offset, block }, [block.buffer]);
-    });
+    // Compressed here, not in libuv's pool: this thread may lag (it is niced), and work it hands off without
+    // waiting would pile up in memory while it catches up.
+    const encoded = encodeKeyframe({ offset, time, cols: terminal.cols, rows: terminal.rows, screen: this.screen.repaint() }, DEFAULT_CODEC);
+    const block = new Uint8Array(encoded); // exclusively owned, so it can be transferred
+    this.post({ op: 'keyframe', id: this.id, offset, block }, [block.buffer]);
   }
 
   private addLine(line: TextLine): void {
@@ -209,24 +277,21 @@ export class SessionFeed {
   }
 
   /** Posts the pending text-index lines (and, when final, the line still being written) as one block. */
-  flushLines(final = false): Promise<void> {
+  flushLines(final = false): void {
     clearTimeout(this.blockTimer);
     this.blockTimer = undefined;
     if (final) this.renderer.commit();
-    if (!this.lines.length) return Promise.resolve();
+    if (!this.lines.length) return;
     const lines = this.lines;
     const offset = lines[0]!.offset;
     this.lines = [];
     this.linesChars = 0;
-    // Compressed off this thread; a final flush is answered only once the block is posted.
-    return encodeLineBlockAsync(lines, DEFAULT_CODEC).then((encoded) => {
-      const block = new Uint8Array(encoded); // exclusively owned, so it can be transferred
-      this.post({ op: 'lines', id: this.id, offset, block }, [block.buffer]);
-    });
+    const block = new Uint8Array(encodeLineBlock(lines, DEFAULT_CODEC)); // exclusively owned, so it can be transferred
+    this.post({ op: 'lines', id: this.id, offset, block }, [block.buffer]);
   }
 
   dispose(): void {
-    void this.flushLines(true);
+    this.flushLines(true);
     this.screen.dispose();
   }
 }

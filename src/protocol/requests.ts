@@ -153,6 +153,8 @@ export interface SessionInfo {
   command: string[];
   cwd: string;
   pid: number | null;
+  /** The live screen mirror (null once the session ended). */
+  mirror: MirrorInfo | null;
   createdAt: number;
   state: SessionState;
   exit: ExitInfo | null;
@@ -168,6 +170,13 @@ export interface SessionInfo {
   recording: RecordingInfo;
   agent: AgentInfo;
   muted: boolean;
+}
+
+export interface MirrorInfo {
+  /** Output the screen mirror has not taken in yet (it catches up from the recording after a flood). */
+  lagBytes: number;
+  /** Times it fell so far behind that it read the output back from the recording instead of memory. */
+  fellBehind: number;
 }
 
 export interface AgentInfo {

@@ -8,8 +8,8 @@ import { BufferPool } from '../util/buffer-pool';
 import type { RecordingStore } from './recording-store';
 import { roundMicros } from './timeline';
 
-/** Largest raw record: ~16 KiB once compressed, a few whole LMDB pages. */
-export const RECORD_BYTES = 64 * 1024;
+/** Largest raw record (~60 KiB once compressed): big enough that zstd set-up per record stays small next to the work. */
+export const RECORD_BYTES = 256 * 1024;
 /** A partly filled record is sealed after this long, bounding what a SIGKILL can lose. */
 const FLUSH_MS = 50;
 /** Metadata (last output time, byte counts) is written at most this often while output flows. */
@@ -18,7 +18,7 @@ const META_MS = 1000;
 export type TimelineEvent = { type: string } & Record<string, unknown>;
 
 /** Staging buffers shared by every session's recorder; an idle session holds none. */
-const stagingPool = new BufferPool(RECORD_BYTES, 64);
+const stagingPool = new BufferPool(RECORD_BYTES, 16);
 
 export class Recorder {
   private staging: Buffer | undefined;
@@ -29,6 +29,8 @@ export class Recorder {
   private flushTimer: NodeJS.Timeout | undefined;
   private metaTimer: NodeJS.Timeout | undefined;
   private pending = new Set<Promise<unknown>>();
+  /** Start offsets of sealed records whose write has not settled yet, oldest first. */
+  private readonly unsettled: number[] = [];
   /** Bytes handed to compression or LMDB and not committed yet (flow control). */
   inFlight = 0;
 
@@ -47,6 +49,25 @@ export class Recorder {
   /** Offset of the next output byte in the session's whole output. */
   get offset(): number {
     return this.stagingOffset + this.stagingBytes;
+  }
+
+  /**
+   * Output before this offset is settled in the store: committed, or given up on by a failing store. A
+   * screen mirror that fell behind reads it back from there (`storedOutput`).
+   */
+  get durableOffset(): number {
+    return this.unsettled.length ? this.unsettled[0]! : this.stagingOffset;
+  }
+
+  /** The stored records (encoded) holding output in [from, to), in order; missing ones are left out. */
+  storedOutput(from: number, to: number): Buffer[] {
+    if (!this.store.readable) return [];
+    const records: Buffer[] = [];
+    for (const { seq: start, value } of this.store.store.outputRecords(this.meta.id, from)) {
+      if (start >= to) break;
+      records.push(value);
+    }
+    return records;
   }
 
   output(chunk: Buffer, time: number): void {
@@ -82,6 +103,7 @@ export class Recorder {
     this.reads = [];
     const bytes = data.length;
     this.inFlight += bytes;
+    this.unsettled.push(startOffset);
     this.track(
       encodeOutputRecord(record, DEFAULT_CODEC)
         .then((encoded) => {
@@ -91,6 +113,7 @@ export class Recorder {
         .finally(() => {
           stagingPool.give(staging.buffer as ArrayBuffer);
           this.inFlight -= bytes;
+          this.unsettled.splice(this.unsettled.indexOf(startOffset), 1);
           this.settled();
         }),
     );

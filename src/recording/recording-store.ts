@@ -101,6 +101,11 @@ export class RecordingStore {
     return message;
   }
 
+  /** The store may still be read (it was not deleted or damaged under us). */
+  get readable(): boolean {
+    return !this.lostStore;
+  }
+
   /** Throws for requests that would read the store after it was lost under us. */
   assertUsable(): void {
     if (this.lostStore) throw new CcmuxError('unavailable', `the recording store is unusable: ${this.lostStore.message}`);

@@ -12,7 +12,7 @@ export interface ClientSink {
 }
 
 /** A client whose queue passes this stops getting output until it drains; then it gets a repaint. */
-const CLIENT_HIGH_WATER = 1024 * 1024;
+export const CLIENT_HIGH_WATER = 4 * 1024 * 1024;
 /** Output arriving while a repaint is being prepared; past this the repaint is redone. */
 const SYNC_PENDING_CAP = 32 * 1024 * 1024;
 
@@ -24,6 +24,9 @@ export class AttachedClient {
   private pendingBytes = 0;
   private overflowed = false;
   private endAfterSync: { reason: DetachReason; exit?: ExitInfo } | undefined;
+  /** Live output of this turn of the event loop, sent as one frame when the turn ends. */
+  private outbox: Buffer[] = [];
+  private outboxTimer: NodeJS.Immediate | undefined;
   readonly attachedAt = Date.now();
   lastActiveAt = Date.now();
   /** Times this client was dropped behind and repainted (observable in tests and logs). */
@@ -84,7 +87,10 @@ export class AttachedClient {
           this.sink.onDrain(() => this.sync());
           return;
         }
-        this.sink.sendOutput(chunk);
+        // The PTY is read 4 KiB at a time, often many reads per turn: one frame (one write, one wake-up of the
+        // client) per turn instead of one per read, without delaying a lone keystroke's echo.
+        this.outbox.push(chunk);
+        this.outboxTimer ??= setImmediate(() => this.sendOutbox());
         return;
       case 'syncing':
         if (this.overflowed) return;
@@ -102,9 +108,19 @@ export class AttachedClient {
     }
   }
 
+  private sendOutbox(): void {
+    clearImmediate(this.outboxTimer);
+    this.outboxTimer = undefined;
+    const chunks = this.outbox;
+    if (!chunks.length) return;
+    this.outbox = [];
+    this.sink.sendOutput(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+  }
+
   /** Ends the attachment once any repaint in flight has been delivered. */
   end(reason: DetachReason, exit?: ExitInfo): void {
     if (this.phase === 'ended') return;
+    this.sendOutbox();
     if (this.phase === 'syncing') {
       this.endAfterSync = exit ? { reason, exit } : { reason };
       return;

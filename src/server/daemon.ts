@@ -16,7 +16,7 @@ import { WebEndpoint } from '../web/web-endpoint';
 import { createLogger } from './logger';
 import type { ClientSink } from './attached-client';
 import { dispatchRequest, type DaemonServices, type RequestContext } from './request-handlers';
-import type { Session } from './session';
+import { mirrorBacklogFromEnvironment, type Session } from './session';
 import { SessionRegistry } from './session-registry';
 import { ALREADY_RUNNING_STATUS } from '../service/systemd';
 import { SocketListener, isLive } from './socket-listener';
@@ -49,6 +49,7 @@ export async function runDaemon(paths: Paths): Promise<number> {
     {
       mirrors,
       scrollback: config.scrollback,
+      mirrorBacklog: mirrorBacklogFromEnvironment(),
       socketPath: paths.socket,
       recordInput: config.recording.input,
       runningSessions: () => runningCount(),

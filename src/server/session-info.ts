@@ -1,10 +1,11 @@
 // What `ls` shows of a session, built from its stored metadata plus, for a live session, its clients.
-import type { AgentInfo, ClientInfo, SessionInfo } from '../protocol/requests';
+import type { AgentInfo, ClientInfo, MirrorInfo, SessionInfo } from '../protocol/requests';
 import type { StoredSession } from '../store/store';
 
 export interface LiveDetails {
   agent: AgentInfo;
   pid: number | null;
+  mirror: MirrorInfo;
   sizeClient: number | null;
   clients: ClientInfo[];
 }
@@ -16,6 +17,7 @@ export function describeSession(meta: StoredSession, recordingError: string | un
     command: meta.command,
     cwd: meta.cwd,
     pid: live?.pid ?? null,
+    mirror: live?.mirror ?? null,
     createdAt: meta.createdAt,
     state: meta.state,
     exit: meta.exit,

@@ -34,6 +34,8 @@ const KILL_ESCALATION_MS = 2000;
 export interface SessionDeps {
   mirrors: MirrorHost;
   scrollback: number;
+  /** Output that may wait in memory for the screen mirror before it reads from the recording instead (bytes). */
+  mirrorBacklog: number | undefined;
   socketPath: string;
   /** Record what clients type (off by default: passwords are input). */
   recordInput: boolean;
@@ -114,7 +116,7 @@ export class Session {
       (quietSeconds) => this.emit('output-idle', { quietSeconds }),
     );
 
-    this.mirror = deps.mirrors.open(meta.id, { cols: meta.cols, rows: meta.rows }, deps.scrollback, recorder.offset, {
+    this.mirror = deps.mirrors.open(meta.id, { cols: meta.cols, rows: meta.rows }, deps.scrollback, recorder, {
       answer: (data) => {
         // The mirror stands in for a terminal only while no real terminal is attached to answer.
         if (!this.hasWritableClient()) this.pty.write(data);
@@ -283,8 +285,12 @@ export class Session {
   }
 
   private updateFlowControl(): void {
-    const backlog = Math.max(this.mirror.backlog, this.recorder.inFlight);
     const highWater = Math.min(MAX_HIGH_WATER, Math.max(MIN_HIGH_WATER, BACKLOG_BUDGET / Math.max(1, this.deps.runningSessions())));
+    // A mirror that cannot keep up reads the output back from the recording later, as long as there is one;
+    // only the recording itself (and a mirror without one) may hold the program back.
+    const mirrorLimit = Math.min(highWater, this.deps.mirrorBacklog ?? highWater);
+    if (this.mirror.backlog > mirrorLimit && !this.mirror.isBehind && !this.deps.recordingError()) this.mirror.fallBehind();
+    const backlog = Math.max(this.mirror.isBehind ? 0 : this.mirror.backlog, this.recorder.inFlight);
     if (!this.paused && backlog > highWater) {
       this.paused = true;
       this.pty.pause();
@@ -294,8 +300,9 @@ export class Session {
     }
   }
 
-  /** The recorder's in-flight bytes went down. */
+  /** The recorder's in-flight bytes went down: more output is durable. */
   storeSettled(): void {
+    this.mirror.catchUp();
     this.updateFlowControl();
   }
 
@@ -325,6 +332,7 @@ export class Session {
     return describeSession(this.meta, this.deps.recordingError(), {
       agent: this.agent.current,
       pid: this.isRunning ? this.pid : null,
+      mirror: { lagBytes: this.mirror.lag, fellBehind: this.mirror.fellBehind },
       sizeClient: this.sizeClient?.id ?? null,
       clients: [...this.clients].map((client) => ({
         id: client.id,
@@ -504,4 +512,10 @@ export class Session {
     this.mirror.dispose();
     this.onOutput.clear();
   }
+}
+
+/** `CCMUX_MIRROR_BACKLOG` (bytes): a smaller mirror backlog than the budget gives, for tests and small machines. */
+export function mirrorBacklogFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = Number(env.CCMUX_MIRROR_BACKLOG);
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }

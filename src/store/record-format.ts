@@ -100,11 +100,6 @@ export function encodeKeyframe(keyframe: Keyframe, codec: Codec): Buffer {
   return Buffer.concat([keyframeHead(keyframe, codec), compressSync(codec, Buffer.from(keyframe.screen, 'utf8'))]);
 }
 
-/** The same, compressed off the calling thread. */
-export async function encodeKeyframeAsync(keyframe: Keyframe, codec: Codec): Promise<Buffer> {
-  return Buffer.concat([keyframeHead(keyframe, codec), await compress(codec, Buffer.from(keyframe.screen, 'utf8'))]);
-}
-
 export function decodeKeyframe(buffer: Buffer): Keyframe {
   return {
     cols: buffer.readUInt16LE(2),
@@ -140,12 +135,6 @@ function lineBlockParts(lines: TextLine[], codec: Codec): { head: Buffer; payloa
 export function encodeLineBlock(lines: TextLine[], codec: Codec): Buffer {
   const { head, payload } = lineBlockParts(lines, codec);
   return Buffer.concat([head, compressSync(codec, payload)]);
-}
-
-/** The same, compressed off the calling thread. */
-export async function encodeLineBlockAsync(lines: TextLine[], codec: Codec): Promise<Buffer> {
-  const { head, payload } = lineBlockParts(lines, codec);
-  return Buffer.concat([head, await compress(codec, payload)]);
 }
 
 export interface LineBlock {

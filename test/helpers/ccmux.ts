@@ -60,8 +60,9 @@ export class CcmuxHome {
       const child = spawn(file, [...prefix, ...args], spawnOptions);
       let stdout = '';
       let stderr = '';
-      child.stdout!.on('data', (data) => (stdout += data));
-      child.stderr!.on('data', (data) => (stderr += data));
+      // Decoded as a stream: a character split between two pipe reads stays one character.
+      child.stdout!.setEncoding('utf8').on('data', (data: string) => (stdout += data));
+      child.stderr!.setEncoding('utf8').on('data', (data: string) => (stderr += data));
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`ccmux ${args.join(' ')} did not finish within ${options.timeoutMs ?? 20_000} ms\n${stderr}`));

@@ -2,6 +2,7 @@
 // stalls the program), the daemon must queue at most its high-water mark for that client, and drop it
 // behind exactly once (it is repainted when it reads again).
 import { expect } from 'vitest';
+import { CLIENT_HIGH_WATER } from '../../src/server/attached-client';
 import type { CcmuxHome } from './ccmux';
 import { waitUntil } from './wait-until';
 
@@ -27,6 +28,6 @@ export async function expectFloodPastStalledClient(home: CcmuxHome, session: str
     { timeoutMs },
   );
   expect(resyncs).toBe(1);
-  // The high-water mark (1 MiB) plus a frame or so.
-  expect(maxQueued).toBeLessThan(2.5 * 1024 * 1024);
+  // The high-water mark plus a frame or so.
+  expect(maxQueued).toBeLessThan(CLIENT_HIGH_WATER + 1.5 * 1024 * 1024);
 }

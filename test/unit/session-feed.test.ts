@@ -1,8 +1,11 @@
-// The mirror worker's session feed under a long flood: batches handed back (transferred) to the main thread as
-// they are parsed must not make xterm believe they are still pending.
+// The mirror worker's session feed: under a long flood, batches handed back (transferred) to the main thread as
+// they are parsed must not make xterm believe they are still pending; resizes keep their place in the output;
+// output read back from the recording may overlap what was had and have holes.
 import { describe, expect, it } from 'vitest';
 import type { MirrorReply } from '../../src/mirror/mirror-protocol';
 import { SessionFeed } from '../../src/mirror/session-feed';
+import { Codec } from '../../src/store/codec';
+import { decodeLineBlock, encodeOutputRecord } from '../../src/store/record-format';
 import { waitUntil } from '../helpers/wait-until';
 
 const MiB = 1024 * 1024;
@@ -43,4 +46,81 @@ describe('session feed', () => {
     }
     expect(parsed).toBe(total);
   }, 60_000);
+
+  /** Numbered lines, then a mark drawn at a fixed row: where it lands depends on the size at that point. */
+  function screenful(lines: number): Buffer {
+    let text = '';
+    for (let line = 1; line <= lines; line++) text += `line ${line} ${'word '.repeat(line % 23)}\r\n`;
+    return Buffer.from(`${text}\x1b[10;5HMARK\x1b[12;1Hprompt> `);
+  }
+
+  function collect(): { post: (reply: MirrorReply, transfer?: ArrayBuffer[]) => void; text: () => string } {
+    const blocks: { offset: number; text: string }[] = [];
+    return {
+      post: (reply, transfer) => {
+        if (reply.op === 'lines') blocks.push({ offset: reply.offset, text: decodeLineBlock(Buffer.from(reply.block)).text });
+        if (transfer?.length) structuredClone(reply, { transfer });
+      },
+      text: () => blocks.map((block) => block.text).join('\n'),
+    };
+  }
+
+  async function screenOf(feed: SessionFeed): Promise<string> {
+    await feed.settled();
+    return feed.screen.text({ ansi: false, scrollback: 200 }).text;
+  }
+
+  it('applies a resize after the output that came before it, however much of it is still waiting', async () => {
+    const data = screenful(20_000); // far more than xterm is handed at once: most of it waits in the feed
+    const early = new SessionFeed('s', 80, 24, 100, 0, () => {});
+    const late = new SessionFeed('s', 80, 24, 100, 0, () => {});
+    try {
+      early.write(new Uint8Array(data), [0], [data.length]);
+      early.resize(100, 30);
+      late.write(new Uint8Array(data), [0], [data.length]);
+      await late.settled();
+      late.resize(100, 30);
+      const [screen, expected] = await Promise.all([screenOf(early), screenOf(late)]);
+      expect(screen).toContain('MARK');
+      expect(screen).toBe(expected);
+      expect(early.screen.terminal.cols).toBe(100);
+    } finally {
+      early.dispose();
+      late.dispose();
+    }
+  });
+
+  it('takes output back from records that overlap what it has, and goes on past what no record holds', async () => {
+    const data = screenful(3000);
+    const cut = [0, 40_000, 70_000, 100_000, data.length];
+    const record = async (index: number) => {
+      const [start, end] = [cut[index]!, cut[index + 1]!];
+      const encoded = await encodeOutputRecord({ startOffset: start, reads: [{ time: index, length: end - start }], data: data.subarray(start, end) }, Codec.Zstd);
+      return new Uint8Array(encoded);
+    };
+    const whole = collect();
+    const reference = new SessionFeed('s', 80, 24, 100, 0, whole.post);
+    const gappy = collect();
+    const feed = new SessionFeed('s', 80, 24, 100, 0, gappy.post);
+    try {
+      reference.write(new Uint8Array(data), [0], [data.length]);
+      // Live up to 50 000; then the recording from 50 000: record 1 starts before it, record 2 is missing
+      // (70 000–100 000), and a damaged record stands for nothing.
+      feed.write(new Uint8Array(data.subarray(0, 50_000)), [0], [50_000]);
+      feed.writeRecords(50_000, data.length, [await record(1), new Uint8Array([9, 9, 9]), await record(3)]);
+      const [screen, expected] = await Promise.all([screenOf(feed), screenOf(reference)]);
+      expect(screen).toBe(expected); // the last 100 000 bytes redraw the whole screen and scrollback
+      reference.flushLines(true);
+      feed.flushLines(true);
+      const missing = data.subarray(70_000, 100_000).toString('utf8').split('\r\n').slice(1, -1).map((line) => line.trimEnd());
+      expect(missing.length).toBeGreaterThan(10);
+      for (const line of missing) expect(gappy.text()).not.toContain(`${line}\n`);
+      const kept = data.subarray(40_000, 70_000).toString('utf8').split('\r\n').slice(1, -1).map((line) => line.trimEnd());
+      for (const line of kept) expect(gappy.text()).toContain(`${line}\n`);
+      expect(whole.text()).toContain(missing[0]);
+    } finally {
+      reference.dispose();
+      feed.dispose();
+    }
+  });
 });

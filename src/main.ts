@@ -9,7 +9,17 @@ async function runSelfTest(name: string): Promise<number> {
   return lmdbSelfTest((text) => process.stdout.write(`${text}\n`));
 }
 
+/** A reader that goes away (`ccmux search x | head`) ends the command quietly, as it would `cat`. */
+function quietOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (process.stdout.listenerCount('error') > 1) return; // the command handles it (export, tail, replay)
+    if (error.code !== 'EPIPE') process.stderr.write(`ccmux: cannot write to stdout: ${error.message}\n`);
+    process.exit(error.code === 'EPIPE' ? EXIT.ok : EXIT.failure);
+  });
+}
+
 async function main(): Promise<void> {
+  quietOnClosedStdout();
   let status: number;
   try {
     const selfTest = process.env.CCMUX_SELFTEST;

@@ -51,7 +51,7 @@ export const searchCommand: CommandSpec = {
     for (const session of sessions) {
       let sessionDone = 0;
       hits.push(
-        ...searchSession(store, session, { ...options, progress: (bytes) => progress.update(done + (sessionDone = bytes)) }, regex),
+        ...(await searchSession(store, session, { ...options, progress: (bytes) => progress.update(done + (sessionDone = bytes)) }, regex)),
       );
       done += sessionDone;
     }

@@ -211,6 +211,11 @@ export class ScreenMirror {
     return this.source.offset - this.nextOffset + this.sent - this.parsed;
   }
 
+  /** A request or resize waits for the worker to catch up (the program should let it). */
+  get hasWaiting(): boolean {
+    return this.positioned.length > 0;
+  }
+
   /** The worker reads output from the recording rather than from memory (see the class comment). */
   get isBehind(): boolean {
     return this.behind;

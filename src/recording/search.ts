@@ -1,8 +1,9 @@
 // Search over the recordings' text index: rendered lines (escape sequences stripped, redraws already
 // collapsed by the line renderer), with identical lines of a session grouped into one hit.
-import { decodeLineBlock } from '../store/record-format';
+import { StoredLineBlock } from '../store/record-format';
 import type { SearchHit } from '../protocol/requests';
 import type { Store, StoredSession } from '../store/store';
+import { filterMayContain, patternTrigrams } from '../store/trigram-filter';
 
 export type { SearchHit };
 
@@ -20,10 +21,34 @@ export interface SearchOptions {
   progress?: (doneBytes: number) => void;
 }
 
-export function compileSearch(options: Pick<SearchOptions, 'pattern' | 'regex' | 'ignoreCase'>): RegExp {
-  const source = options.regex ? options.pattern : options.pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+type PatternOptions = Pick<SearchOptions, 'pattern' | 'regex' | 'ignoreCase'>;
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function compileSearch(options: PatternOptions): RegExp {
+  const source = options.regex ? options.pattern : escapeRegex(options.pattern);
   return new RegExp(source, `gm${options.ignoreCase ? 'i' : ''}`);
 }
+
+/**
+ * A test on a block's UTF-8 bytes that every block the pattern matches in passes, so that most blocks are
+ * never decoded into strings: literal patterns only. UTF-8 is self-synchronizing, so a literal's bytes
+ * occur exactly where it does; an ASCII literal's bytes never occur inside a multi-byte character, so
+ * matching it case-blind over the bytes read as Latin-1 is exact too.
+ */
+function bytePrefilter(options: PatternOptions): ((text: Buffer) => boolean) | undefined {
+  if (options.regex) return undefined;
+  if (!options.ignoreCase) {
+    const needle = Buffer.from(options.pattern, 'utf8');
+    return (text) => text.includes(needle);
+  }
+  if (!/^[\x00-\x7f]*$/.test(options.pattern)) return undefined;
+  const blind = new RegExp(escapeRegex(options.pattern), 'i');
+  return (text) => blind.test(text.toString('latin1'));
+}
+
+/** The daemon yields to its sessions every this many blocks (~1 MiB of text when each is searched in full). */
+const BLOCKS_PER_TURN = 16;
 
 /** Start index of every line in `text` (lines joined by \n). */
 function lineStarts(text: string): number[] {
@@ -43,14 +68,23 @@ function lineAt(starts: number[], position: number): number {
   return low;
 }
 
-export function searchSession(store: Store, session: StoredSession, options: SearchOptions, regex: RegExp): SearchHit[] {
+export async function searchSession(store: Store, session: StoredSession, options: SearchOptions, regex: RegExp): Promise<SearchHit[]> {
   const hits: SearchHit[] = [];
   const byText = new Map<string, SearchHit>();
+  const prefilter = bytePrefilter(options);
+  // Blocks the literal cannot be in are ruled out by their trigram filter, before decompressing.
+  const trigrams = options.regex ? undefined : patternTrigrams(options.pattern, options.ignoreCase);
   let searched = 0;
+  let blocks = 0;
   for (const { value } of store.lines(session.id)) {
     searched += value.length;
-    const block = decodeLineBlock(value);
     options.progress?.(searched);
+    if (++blocks % BLOCKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    const stored = new StoredLineBlock(value);
+    if (trigrams && stored.filter && !filterMayContain(stored.filter, trigrams)) continue;
+    const raw = stored.decompress();
+    if (prefilter && !prefilter(raw.textBytes)) continue;
+    const block = raw.parse();
     regex.lastIndex = 0;
     if (!regex.test(block.text)) continue;
     const starts = lineStarts(block.text);

@@ -242,10 +242,9 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
     const options = { pattern: args.pattern, regex: false, ignoreCase: args.ignoreCase, since, all: args.all, context: args.context };
     const hits: SearchHit[] = [];
     for (const session of sessions) {
-      hits.push(...searchSession(recording.store, session.meta, options, regex));
+      // Asynchronous block by block: sessions keep printing while it runs.
+      hits.push(...(await searchSession(recording.store, session.meta, options, regex)));
       if (hits.length > args.limit) break;
-      // Sessions keep printing between one session's index and the next.
-      await new Promise((resolve) => setImmediate(resolve));
     }
     return { hits: hits.slice(0, args.limit), truncated: hits.length > args.limit };
   },

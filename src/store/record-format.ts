@@ -2,6 +2,7 @@
 // keyframes (serialized screens) and text-index blocks. Little-endian throughout.
 import { CcmuxError } from '../errors';
 import { Codec, compress, compressSync, decompress } from './codec';
+import { buildTrigramFilter } from './trigram-filter';
 
 const OUTPUT_VERSION = 1;
 const OUTPUT_HEADER = 28;
@@ -117,24 +118,25 @@ export interface TextLine {
   text: string;
 }
 
-/** [u8 1][u8 codec][u16 0][u32 count][payload: count × (f64 time, f64 offset), then the lines joined by \n] */
-function lineBlockParts(lines: TextLine[], codec: Codec): { head: Buffer; payload: Buffer } {
-  const head = Buffer.alloc(8);
-  head.writeUInt8(1, 0);
-  head.writeUInt8(codec, 1);
-  head.writeUInt32LE(lines.length, 4);
+/**
+ * [u8 2][u8 codec][u16 0][u32 count][u32 filter bytes][trigram filter (trigram-filter.ts)]
+ * [payload, compressed: count × (f64 time, f64 offset), then the lines joined by \n]
+ * Version 1 blocks (older stores) have no filter fields: the payload starts at byte 8.
+ */
+export function encodeLineBlock(lines: TextLine[], codec: Codec): Buffer {
   const table = Buffer.alloc(lines.length * 16);
   lines.forEach((line, index) => {
     table.writeDoubleLE(line.time, index * 16);
     table.writeDoubleLE(line.offset, index * 16 + 8);
   });
   const text = Buffer.from(lines.map((line) => line.text).join('\n'), 'utf8');
-  return { head, payload: Buffer.concat([table, text]) };
-}
-
-export function encodeLineBlock(lines: TextLine[], codec: Codec): Buffer {
-  const { head, payload } = lineBlockParts(lines, codec);
-  return Buffer.concat([head, compressSync(codec, payload)]);
+  const filter = buildTrigramFilter(text);
+  const head = Buffer.alloc(12);
+  head.writeUInt8(2, 0);
+  head.writeUInt8(codec, 1);
+  head.writeUInt32LE(lines.length, 4);
+  head.writeUInt32LE(filter.length, 8);
+  return Buffer.concat([head, filter, compressSync(codec, Buffer.concat([table, text]))]);
 }
 
 export interface LineBlock {
@@ -144,14 +146,50 @@ export interface LineBlock {
   text: string;
 }
 
-export function decodeLineBlock(buffer: Buffer): LineBlock {
-  const count = buffer.readUInt32LE(4);
-  const payload = decompress(buffer.readUInt8(1), buffer.subarray(8));
-  const times = new Float64Array(count);
-  const offsets = new Float64Array(count);
-  for (let index = 0; index < count; index++) {
-    times[index] = payload.readDoubleLE(index * 16);
-    offsets[index] = payload.readDoubleLE(index * 16 + 8);
+/** A stored text-index block, read as far as its header: search may rule it out before decompressing it. */
+export class StoredLineBlock {
+  readonly count: number;
+  /** Bloom filter of the text's trigrams; undefined for version 1 blocks. */
+  readonly filter: Uint8Array | undefined;
+  private readonly payloadAt: number;
+
+  constructor(private readonly buffer: Buffer) {
+    const version = buffer.readUInt8(0);
+    if (version !== 1 && version !== 2) throw new CcmuxError('internal', 'a text-index block has an unknown format; is this store from a newer ccmux?');
+    this.count = buffer.readUInt32LE(4);
+    const filterBytes = version === 2 ? buffer.readUInt32LE(8) : 0;
+    this.filter = version === 2 ? buffer.subarray(12, 12 + filterBytes) : undefined;
+    this.payloadAt = version === 2 ? 12 + filterBytes : 8;
   }
-  return { times, offsets, text: payload.toString('utf8', count * 16) };
+
+  decompress(): RawLineBlock {
+    return new RawLineBlock(this.count, decompress(this.buffer.readUInt8(1), this.buffer.subarray(this.payloadAt)));
+  }
+}
+
+/** A decompressed block not parsed yet: its text may be scanned as bytes first. */
+export class RawLineBlock {
+  constructor(
+    readonly count: number,
+    private readonly payload: Buffer,
+  ) {}
+
+  /** The lines' text, UTF-8, joined by \n. */
+  get textBytes(): Buffer {
+    return this.payload.subarray(this.count * 16);
+  }
+
+  parse(): LineBlock {
+    const times = new Float64Array(this.count);
+    const offsets = new Float64Array(this.count);
+    for (let index = 0; index < this.count; index++) {
+      times[index] = this.payload.readDoubleLE(index * 16);
+      offsets[index] = this.payload.readDoubleLE(index * 16 + 8);
+    }
+    return { times, offsets, text: this.textBytes.toString('utf8') };
+  }
+}
+
+export function decodeLineBlock(buffer: Buffer): LineBlock {
+  return new StoredLineBlock(buffer).decompress().parse();
 }

@@ -1,12 +1,13 @@
 // Bad input beyond the wire (see fuzz.test.ts): bad CLI arguments, a huge send, invalid UTF-8 and
 // escape-sequence torture into the screen mirror — no crash, no hang, and every byte still recorded.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameKind, encodeFrame } from '../../src/protocol/frames';
 import { MAX_SEND_BYTES } from '../../src/protocol/requests';
-import { CcmuxHome, alive } from '../helpers/ccmux';
+import { CcmuxHome, alive, ccmuxCommand } from '../helpers/ccmux';
 import { RawClient } from '../helpers/raw-client';
 import { tortureBytes } from '../helpers/torture';
 import { waitUntil } from '../helpers/wait-until';
@@ -59,6 +60,20 @@ describe('bad input', () => {
     }
     // None of it harmed the session or the daemon.
     expect((await home.json<{ name: string; state: string }[]>(['ls'])).map((s) => [s.name, s.state])).toEqual([['victim', 'running']]);
+  });
+
+  it('a reader that goes away (`| true`) ends a command quietly: status 0, nothing on stderr', async () => {
+    home = new CcmuxHome();
+    await home.newSession(['sh', '-c', 'seq 1 20000 | sed "s/^/row /"; exec sleep 600'], ['-s', 'rows']);
+    await waitUntil('the rows to be searchable', async () => (await home.run(['search', 'row 20000'])).code === 0);
+    const { file, args } = ccmuxCommand();
+    const command = [file, ...args].map((part) => `'${part}'`).join(' ');
+    for (const ccmux of ['search row --all', 'ls', 'export rows --format txt', '--help']) {
+      const script = `${command} ${ccmux} 2>"$0" | true; echo "\${PIPESTATUS[0]}"`;
+      const stderrFile = path.join(home.dir, 'stderr.txt');
+      const result = spawnSync('bash', ['-c', script, stderrFile], { env: home.env, encoding: 'utf8', timeout: 20_000 });
+      expect(`${ccmux}: ${result.stdout.trim()} ${fs.readFileSync(stderrFile, 'utf8')}`).toBe(`${ccmux}: 0 `);
+    }
   });
 
   it(`send takes ${MAX_SEND_BYTES} bytes whole and refuses more with a clear error, typing nothing`, async () => {

@@ -91,7 +91,7 @@ describe('recording', () => {
   it("search finds rendered lines across sessions, and a spinner's thousands of redraws count once", async () => {
     home = new CcmuxHome();
     await home.newSession([path.join(FIXTURES, 'spinner.sh')], ['-s', 'spin']);
-    await home.newSession(['sh', '-c', 'printf "\\033[1mbuild\\033[0m working fine\\nerror: Working set too large\\n"; sleep 600'], ['-s', 'log']);
+    await home.newSession(['sh', '-c', 'printf "\\033[1mbuild\\033[0m working fine\\nerror: Working set too large\\n\\303\\234n\\303\\257code Stra\\303\\237e\\n"; sleep 600'], ['-s', 'log']);
     await home.waitForScreen('spin', (s) => s.includes('all done'), 'the spinner to finish', 30_000);
     type Hit = { session: string; line: string; count: number; time: number; replay: string; before: string[] };
     const hits = await waitUntil('the text index to be written', async () => {
@@ -112,6 +112,10 @@ describe('recording', () => {
 
     const none = await home.run(['search', 'no-such-text-anywhere']);
     expect(none.code).toBe(1);
+    // Literals are matched exactly (case-sensitive by default), case-blind with -i, non-ASCII letters too.
+    expect((await home.run(['search', 'Working fine'])).code).toBe(1);
+    const unicode = JSON.parse(await home.ok(['search', '-i', 'üNÏCODE straße', '--json'])) as Hit[];
+    expect(unicode.map((hit) => hit.line)).toEqual(['Ünïcode Straße']);
     const human = await home.ok(['search', 'set too large']);
     expect(human).toContain('> error: Working set too large');
   });

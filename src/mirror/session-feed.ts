@@ -202,9 +202,16 @@ export class SessionFeed {
 
   /** Drops the leading plain lines that would scroll out of the buffer before anything else shows. */
   private fastForward(): void {
-    // Only the output before the first pending resize: what follows it is laid out at another size.
-    const resizeAt = this.pending.findIndex((entry) => entry.resize);
-    const entries = resizeAt < 0 ? this.pending : this.pending.slice(0, resizeAt);
+    // Only output before the first pending resize (what follows is laid out at another size), and about a
+    // keyframe's worth at a time: keyframes are taken where the parser is, and replay seeks need one every
+    // KEYFRAME_BYTES (merging a whole catch-up into one entry left 470 MB of a recording without any).
+    const entries: Pending[] = [];
+    let credit = 0;
+    for (const entry of this.pending) {
+      if (entry.resize || (entries.length && credit + entry.credit > KEYFRAME_BYTES)) break;
+      entries.push(entry);
+      credit += entry.credit;
+    }
     if (!entries.length) return;
     const all = new Uint8Array(entries.reduce((sum, entry) => sum + entry.data.length, 0));
     let at = 0;
@@ -218,7 +225,6 @@ export class SessionFeed {
       return;
     }
     this.fastForwardAt = FAST_FORWARD_BYTES;
-    const credit = entries.reduce((sum, entry) => sum + entry.credit, 0);
     const acknowledged = entries.reduce((sum, entry) => sum + entry.acknowledged, 0);
     const buffers = entries.flatMap((entry) => entry.buffers);
     const time = entries[entries.length - 1]!.time;

@@ -123,4 +123,41 @@ describe('session feed', () => {
       feed.dispose();
     }
   });
+
+  it('keeps a keyframe about every MiB while it skips through a backlog read from the recording', async () => {
+    const lines: string[] = []; // 24 MiB of plain coloured lines: all of it could be skipped
+    for (let line = 0; lines.length * 60 < 24 * MiB; line++) lines.push(`\x1b[3${line % 7}mline ${line}\x1b[0m ${'lorem ipsum '.repeat(4)}\r\n`);
+    const output = Buffer.from(lines.join(''));
+    const RECORD = 256 * 1024;
+    const records: Uint8Array[] = [];
+    for (let at = 0; at < output.length; at += RECORD) {
+      const chunk = output.subarray(at, at + RECORD);
+      records.push(new Uint8Array(await encodeOutputRecord({ startOffset: at, reads: [{ time: at / MiB, length: chunk.length }], data: chunk }, Codec.Zstd)));
+    }
+    const keyframes: number[] = [];
+    let parsed = 0;
+    const feed = new SessionFeed('s', 80, 24, 1000, 0, (reply, transfer) => {
+      if (reply.op === 'keyframe') keyframes.push(reply.offset);
+      if (reply.op === 'parsed') parsed += reply.bytes;
+      if (transfer?.length) structuredClone(reply, { transfer });
+    });
+    try {
+      // As ScreenMirror.catchUp feeds it: 1 MiB per message, at most 2 MiB not acknowledged as parsed.
+      let sent = 0;
+      while (sent < output.length) {
+        while (sent - parsed < 2 * MiB && sent < output.length) {
+          const to = Math.min(output.length, sent + MiB);
+          feed.writeRecords(sent, to, records.slice(Math.floor(sent / RECORD), Math.ceil(to / RECORD)));
+          sent = to;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await feed.settled();
+    } finally {
+      feed.dispose();
+    }
+    const gaps = keyframes.slice(1).map((offset, index) => offset - keyframes[index]!);
+    expect(keyframes.length).toBeGreaterThan(16);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(2 * MiB);
+  }, 60_000);
 });

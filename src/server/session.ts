@@ -13,6 +13,7 @@ import type { DetachReason, ExitInfo } from '../protocol/messages';
 import type { SessionInfo } from '../protocol/requests';
 import { PtyProcess } from '../pty/pty';
 import type { Invocation } from '../self';
+import { redrawKey } from '../recording/line-renderer';
 import type { Recorder, TimelineEvent } from '../recording/recorder';
 import type { StoredSession } from '../store/store';
 import { Emitter } from '../util/emitter';
@@ -33,6 +34,11 @@ const MAX_HIGH_WATER = 8 * 1024 * 1024;
  * an attach or peek waits for the mirror to reach the present, and it catches up at ~40 MiB/s.
  */
 const MAX_MIRROR_LAG = 64 * 1024 * 1024;
+/**
+ * A title that differs from the last recorded one only in spinner glyphs and digits (redrawKey) is recorded
+ * at most this often: agent TUIs animate their title every frame (150 000 events for 16 MiB of output).
+ */
+const TITLE_SAMPLE_MS = 2000;
 /** `kill` without a signal: SIGHUP, then SIGTERM, then SIGKILL, this far apart. */
 const KILL_ESCALATION_MS = 2000;
 
@@ -82,6 +88,8 @@ export class Session {
   private readonly clients = new Set<AttachedClient>();
   private sizeClient: AttachedClient | undefined;
   private paused = false;
+  /** The last title recorded on the timeline: its redrawKey, and when. */
+  private recordedTitle = { key: '', at: -Infinity };
   /** Session time (ms since it was created) at `startedAt`, on the monotonic clock. */
   private readonly timeBase: number;
   private readonly startedAt = performance.now();
@@ -128,7 +136,7 @@ export class Session {
       },
       title: (title) => {
         meta.title = title;
-        this.record({ type: 'title', title });
+        this.recordTitle(title);
         this.emit('title-changed', { title });
         const titled = rulesForTitle(deps.agentRules, title);
         if (titled) this.agent.adopt(titled);
@@ -182,6 +190,15 @@ export class Session {
 
   private record(event: TimelineEvent): void {
     this.recorder.event(event, this.time());
+  }
+
+  /** Records a title change, sampling one that only animates (see TITLE_SAMPLE_MS). */
+  private recordTitle(title: string): void {
+    const key = redrawKey(title);
+    const now = Date.now();
+    if (key === this.recordedTitle.key && now - this.recordedTitle.at < TITLE_SAMPLE_MS) return;
+    this.recordedTitle = { key, at: now };
+    this.record({ type: 'title', title });
   }
 
   private emit<K extends keyof CcmuxEvents>(type: K, fields: Omit<CcmuxEvents[K], 'time' | 'session'>): void {

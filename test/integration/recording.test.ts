@@ -120,6 +120,21 @@ describe('recording', () => {
     expect(human).toContain('> error: Working set too large');
   });
 
+  it('records a title that only animates (spinner, counter) a few times, and every real change', async () => {
+    home = new CcmuxHome();
+    const frames = 'i=0; while [ $i -lt 2000 ]; do printf "\\033]0;⠋ Working (%ds)\\007" $i; i=$((i+1)); done';
+    await home.newSession(['sh', '-c', `${frames}; printf "\\033]0;Done\\007ended\\n"; exec sleep 600`], ['-s', 'titles']);
+    await home.waitForScreen('titles', (screen) => screen.includes('ended'), 'the titles to be set');
+    type Event = { type: string; title?: string };
+    const titles = await waitUntil('the last title to be recorded', async () => {
+      const events = (await home.ok(['export', 'titles', '--format', 'jsonl'])).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Event);
+      const found = events.filter((event) => event.type === 'title').map((event) => event.title);
+      return found.at(-1) === 'Done' ? found : undefined;
+    });
+    expect(titles[0]).toBe('⠋ Working (0s)');
+    expect(titles.length).toBeLessThan(10);
+  });
+
   it('respawn runs the command again in the same timeline; mark adds a marker', async () => {
     home = new CcmuxHome();
     await home.newSession(['sh', '-c', 'echo run-$$; exec sleep 600'], ['-s', 'again']);

@@ -1,7 +1,15 @@
 // Keystroke echo latency: one key at a time into an attached client whose session runs `cat` in raw mode, until
-// the echo comes back out of the client's PTY; and the floor, `cat` on the PTY with no multiplexer.
-import { median, quantile } from './lib/harness.mjs';
+// the echo comes back out of the client's PTY; the floor, `cat` on the PTY with no multiplexer; and a bare
+// two-process Node relay (lib/node-relay.mjs), what ccmux's shape costs on this runtime before its own work.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { median, quantile, waitFor } from './lib/harness.mjs';
 import { PtyClient } from './lib/pty-client.mjs';
+
+const RELAY = join(import.meta.dirname, 'lib', 'node-relay.mjs');
+/** Stands for the relay among the candidates (it is not a multiplexer object). */
+const NODE_RELAY = { label: 'node relay' };
 
 const KEYS = 'abcdefghijklmnopqrstuvwxyz';
 /** A pause between keys, like (fast) typing, so that the multiplexer's timers run between keys as they would. */
@@ -28,8 +36,27 @@ async function typeKeys(client, keys) {
   return samples;
 }
 
+/** The relay's server in the background, its client on the measured PTY. */
+async function relayBlock(work, tag, keys) {
+  const socket = work.path(`${tag}.sock`);
+  const server = spawn(process.execPath, [RELAY, 'server', socket, '--', 'bash', '-c', catScript(tag)], { env: work.env, cwd: work.dir, stdio: 'ignore' });
+  try {
+    await waitFor('the relay server to listen', () => fs.existsSync(socket), 10_000, 10);
+    const client = new PtyClient(process.execPath, [RELAY, 'client', socket], { env: work.env, cwd: work.dir });
+    try {
+      await client.expect(`BENCH-READY-${tag}`, 10_000);
+      return await typeKeys(client, keys);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
 async function block(work, mux, keys) {
   const tag = `lat${++blocks}`;
+  if (mux === NODE_RELAY) return relayBlock(work, tag, keys);
   if (!mux) {
     const client = new PtyClient('bash', ['-c', catScript(tag)], { env: work.env, cwd: work.dir });
     try {
@@ -53,7 +80,11 @@ async function block(work, mux, keys) {
 
 /** `keys` measured keys per candidate, typed in `blocks` interleaved blocks (a fresh session and client each). */
 export async function latency({ work, muxes, keys, blocks: blockCount, log }) {
-  const candidates = [...muxes.map((mux) => ({ name: mux.label, mux })), { name: 'no multiplexer', mux: undefined }];
+  const candidates = [
+    ...muxes.map((mux) => ({ name: mux.label, mux })),
+    { name: 'no multiplexer', mux: undefined },
+    { name: NODE_RELAY.label, mux: NODE_RELAY },
+  ];
   const samples = Object.fromEntries(candidates.map((c) => [c.name, []]));
   const perBlock = Math.ceil(keys / blockCount);
   for (let round = 0; round < blockCount; round++) {

@@ -41,9 +41,11 @@ export function formatTable(results) {
     const c = lat.candidates.ccmux;
     const t = lat.candidates.tmux;
     const floor = lat.candidates['no multiplexer'];
+    const relay = lat.candidates['node relay'];
     for (const q of ['p50', 'p90', 'p99']) {
       const goal = q === 'p99' ? ['≤ tmux', c[q] <= t[q]] : ['', undefined];
-      row(`echo latency ${q} (${c.keys} keys)`, us(c[q]), us(t[q]), times(c[q] / t[q]), ...goal, `floor, no multiplexer: ${us(floor[q])}`);
+      const notes = [`floor, no multiplexer: ${us(floor[q])}`, ...(relay ? [`bare two-process Node relay: ${us(relay[q])}`] : [])];
+      row(`echo latency ${q} (${c.keys} keys)`, us(c[q]), us(t[q]), times(c[q] / t[q]), ...goal, notes.join('; '));
     }
   }
 

@@ -199,6 +199,8 @@ export class ScreenMirror {
   recreate(): void {
     this.sent = this.parsed = 0;
     this.host.post({ op: 'create', id: this.id, cols: this.size.cols, rows: this.size.rows, scrollback: this.scrollback, offset: this.nextOffset });
+    // Behind, nothing else would resume the catch-up: what was in flight died with the old worker.
+    this.catchUp();
   }
 
   /** Bytes held for the mirror in memory and not parsed yet (batched or in the worker). */

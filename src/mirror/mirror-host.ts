@@ -151,6 +151,11 @@ export interface RecordedOutput {
   storedOutput(from: number, to: number): Buffer[];
 }
 
+/**
+ * A mirror reading back from the recording may fall this far behind before the program is held back too: an
+ * attach or peek waits for the mirror to reach the present, and it catches up at ~20–40 MiB/s.
+ */
+const MAX_LAG = 64 * 1024 * 1024;
 /** While behind, stored output goes to the worker this much per message, with at most this much unparsed. */
 const CATCH_UP_BYTES = 1024 * 1024;
 const CATCH_UP_WINDOW = 2 * 1024 * 1024;
@@ -204,7 +209,7 @@ export class ScreenMirror {
   }
 
   /** Bytes held for the mirror in memory and not parsed yet (batched or in the worker). */
-  get backlog(): number {
+  private get backlog(): number {
     return this.sent - this.parsed + this.batchBytes;
   }
 
@@ -213,14 +218,16 @@ export class ScreenMirror {
     return this.source.offset - this.nextOffset + this.sent - this.parsed;
   }
 
-  /** A request or resize waits for the worker to catch up (the program should let it). */
-  get hasWaiting(): boolean {
-    return this.positioned.length > 0;
-  }
-
-  /** The worker reads output from the recording rather than from memory (see the class comment). */
-  get isBehind(): boolean {
-    return this.behind;
+  /**
+   * What this mirror asks of the session's flow control: bytes to count against its high-water mark. Live, its
+   * in-memory backlog; past `limit` it falls behind instead, when `mayFallBehind` (there is a recording to
+   * read back from). Behind, only the part of its lag past MAX_LAG counts (keeping the caller's hysteresis),
+   * or all of it while a request or resize waits: the program then pauses and the niced worker gets the CPU.
+   */
+  pressure(limit: number, highWater: number, mayFallBehind: boolean): number {
+    if (!this.behind && mayFallBehind && this.backlog > limit) this.fallBehind();
+    if (!this.behind) return this.backlog;
+    return this.positioned.length ? Infinity : this.lag - MAX_LAG + highWater;
   }
 
   /** Adds one PTY read, which arrived `time` ms after the session started (after the recorder got it). */
@@ -257,7 +264,7 @@ export class ScreenMirror {
   }
 
   /** Stops keeping live output for the worker: it catches up from the recording instead. */
-  fallBehind(): void {
+  private fallBehind(): void {
     if (this.behind) return;
     clearTimeout(this.timer);
     this.timer = undefined;

@@ -30,11 +30,6 @@ const BACKLOG_BUDGET = 128 * 1024 * 1024;
 const MIN_HIGH_WATER = 512 * 1024;
 const MAX_HIGH_WATER = 8 * 1024 * 1024;
 /**
- * A mirror reading back from the recording may fall this far behind before the program is held back too:
- * an attach or peek waits for the mirror to reach the present, and it catches up at ~40 MiB/s.
- */
-const MAX_MIRROR_LAG = 64 * 1024 * 1024;
-/**
  * A title that differs from the last recorded one only in spinner glyphs and digits (redrawKey) is recorded
  * at most this often: agent TUIs animate their title every frame (150 000 events for 16 MiB of output).
  */
@@ -311,11 +306,7 @@ export class Session {
     // A mirror that cannot keep up reads the output back from the recording later, as long as there is one:
     // the program is held back by the recording, by a mirror without one, and by a mirror too far behind.
     const mirrorLimit = Math.min(highWater, this.deps.mirrorBacklog ?? highWater);
-    if (this.mirror.backlog > mirrorLimit && !this.mirror.isBehind && !this.deps.recordingError()) this.mirror.fallBehind();
-    // Behind, the mirror counts only for the part of its lag past MAX_MIRROR_LAG (same hysteresis as below),
-    // or fully while someone waits for it (an attach, a peek): the niced worker then gets the CPU.
-    const lagWait = this.mirror.hasWaiting ? Infinity : this.mirror.lag - MAX_MIRROR_LAG + highWater;
-    const mirrorWait = this.mirror.isBehind ? lagWait : this.mirror.backlog;
+    const mirrorWait = this.mirror.pressure(mirrorLimit, highWater, !this.deps.recordingError());
     const backlog = Math.max(mirrorWait, this.recorder.inFlight);
     if (!this.paused && backlog > highWater) {
       this.paused = true;

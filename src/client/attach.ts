@@ -5,6 +5,7 @@ import type { DaemonConnection } from './connection';
 import { notificationSequence } from './notification-sequence';
 import { PrefixKeys } from './prefix-keys';
 import { TerminalModes } from './terminal-modes';
+import { terminalSize } from './terminal-size';
 
 export interface AttachOptions {
   session: string | undefined;
@@ -82,8 +83,7 @@ export async function attach(connection: DaemonConnection, options: AttachOption
     session: options.session,
     readOnly: options.readOnly,
     detachOthers: options.detachOthers,
-    cols: stdout.columns || 80,
-    rows: stdout.rows || 24,
+    ...terminalSize(stdout),
   });
   if (finished) return done;
 
@@ -97,7 +97,7 @@ export async function attach(connection: DaemonConnection, options: AttachOption
     }
   });
   const onResize = () => {
-    if (!options.readOnly) connection.sendControl({ type: 'attach-resize', cols: stdout.columns, rows: stdout.rows });
+    if (!options.readOnly) connection.sendControl({ type: 'attach-resize', ...terminalSize(stdout) });
   };
   stdout.on('resize', onResize);
   const onSignal = (signal: NodeJS.Signals) => {

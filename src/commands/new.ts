@@ -1,5 +1,6 @@
 // `ccmux new`: start a session running a program (default $SHELL), attached or detached.
 import { attach } from '../client/attach';
+import { terminalSize } from '../client/terminal-size';
 import { CcmuxError, EXIT } from '../errors';
 import { prefixByte } from '../keys';
 import { JSON_OPTION, printJson, type CommandSpec } from './command';
@@ -46,6 +47,7 @@ export const newCommand: CommandSpec = {
     const detached = Boolean(context.options.detached);
     const config = context.config();
     const interactive = !detached && process.stdout.isTTY;
+    const size = interactive ? terminalSize() : { cols: 80, rows: 24 };
     const command = context.rest.length ? context.rest : (config.defaultCommand ?? [process.env.SHELL || '/bin/sh']);
     const connection = await context.connectOrStart();
     try {
@@ -53,8 +55,8 @@ export const newCommand: CommandSpec = {
         name: stringOption(context, 'name'),
         command,
         cwd: stringOption(context, 'cwd') ?? process.cwd(),
-        cols: integerOption(context, 'x') ?? (interactive ? process.stdout.columns : 80),
-        rows: integerOption(context, 'y') ?? (interactive ? process.stdout.rows : 24),
+        cols: integerOption(context, 'x') ?? size.cols,
+        rows: integerOption(context, 'y') ?? size.rows,
         env: { ...(process.env as Record<string, string>), ...parseEnv(listOption(context, 'env')) },
         restart: restartPolicy(stringOption(context, 'restart')),
         maxRestarts: integerOption(context, 'maxRestarts', 0, 1_000_000),

@@ -12,6 +12,12 @@ export interface Validator<T, Input = T> {
 export type Infer<V> = V extends Validator<infer T, unknown> ? T : never;
 export type InferInput<V> = V extends Validator<unknown, infer I> ? I : never;
 
+/** A number of the right type but out of range names the value, not its type. */
+function failNumber(path: string, expected: string, value: unknown): never {
+  if (typeof value === 'number') throw new ValidationError(`${path}: expected ${expected}, got ${value}`);
+  fail(path, expected, value);
+}
+
 function fail(path: string, expected: string, value: unknown): never {
   const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
   throw new ValidationError(`${path}: expected ${expected}, got ${got}`);
@@ -37,7 +43,7 @@ export function integer(min: number, max: number): Validator<number> {
   return {
     description,
     parse(value, path) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(path, description, value);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) failNumber(path, description, value);
       return value;
     },
   };
@@ -48,7 +54,7 @@ export function number(min: number, max: number): Validator<number> {
   return {
     description,
     parse(value, path) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) fail(path, description, value);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) failNumber(path, description, value);
       return value;
     },
   };

@@ -172,6 +172,21 @@ describe('attach', () => {
     expect(await session('tui')).toMatchObject({ cols: 90, rows: 25 });
   });
 
+  it('gives a session 80×24 when the terminal reports no size (0×0), for new and attach alike', async () => {
+    home = new CcmuxHome();
+    const { file, args } = ccmuxCommand();
+    const shell = shellTerminal();
+    shell.write(`stty cols 0 rows 0; ${[file, ...args].join(' ')} new -s zero -- ${TUI.join(' ')}; echo NEW-$?\r`);
+    await shell.waitForScreen((s) => s.includes('size 80x24'), 'the program to get 80x24');
+    shell.write('\x02d');
+    await shell.waitForOutput('NEW-0');
+    shell.write(`${[file, ...args].join(' ')} attach zero; echo ATTACH-$?\r`);
+    await shell.waitForScreen((s) => s.includes('TUI READY'), 'the attached screen');
+    shell.write('\x02d');
+    await shell.waitForOutput('ATTACH-0');
+    expect(await session('zero')).toMatchObject({ cols: 80, rows: 24 });
+  });
+
   it('repaints a full-screen program on attach (SIGWINCH) even when the size is unchanged', async () => {
     home = new CcmuxHome();
     await home.newSession(TUI, ['-s', 'tui', '-x', '100', '-y', '30']);

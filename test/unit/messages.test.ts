@@ -16,7 +16,7 @@ describe('request arguments', () => {
     const base = { command: ['sh'], cwd: '/', cols: 80, rows: 24 };
     expect(REQUEST_ARGS.new.parse({ ...base, name: 'a.b_c@d+e-1' }, 'new')).toMatchObject({ name: 'a.b_c@d+e-1', env: {} });
     expect(failure(() => REQUEST_ARGS.new.parse({ ...base, name: '-x' }, 'new'))).toMatch(/^new\.name: expected a name of letters/);
-    expect(failure(() => REQUEST_ARGS.new.parse({ ...base, cols: 1 }, 'new'))).toBe('new.cols: expected an integer from 2 to 2000, got number');
+    expect(failure(() => REQUEST_ARGS.new.parse({ ...base, cols: 1 }, 'new'))).toBe('new.cols: expected an integer from 2 to 2000, got 1');
     expect(failure(() => REQUEST_ARGS.new.parse({ ...base, command: ['sh', ''] }, 'new'))).toBe('new.command[1]: must not be empty');
     expect(failure(() => REQUEST_ARGS.wait.parse({ session: 's', until: 'match', flags: 'g' }, 'wait'))).toMatch(/^wait\.flags: expected/);
   });

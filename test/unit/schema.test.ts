@@ -35,6 +35,7 @@ describe('scalar validators', () => {
       expect(failure(() => validator.parse(bad, 'n'))).toMatch(/^n: expected an integer from 1 to 10, got /);
     }
     expect(failure(() => validator.parse(null, 'n'))).toBe('n: expected an integer from 1 to 10, got null');
+    expect(failure(() => validator.parse(0, 'n'))).toBe('n: expected an integer from 1 to 10, got 0');
   });
 
   it('number: finite numbers within bounds', () => {

@@ -9,6 +9,7 @@ import { colorsFor, stripColor, type Colors, type Style } from '../util/color';
 import { JSON_OPTION, printJson, type CommandContext, type CommandSpec } from './command';
 import { commandLine, describeExit, fitTable, relativeTime, shortDuration, type Cell, type Column } from './format';
 import { numberOption } from './options';
+import { terminalSize } from '../client/terminal-size';
 
 function stateCell(session: SessionInfo): Cell {
   if (session.state === 'exited') {
@@ -126,11 +127,12 @@ async function watch(context: CommandContext, intervalMs: number): Promise<numbe
   try {
     while (!quit) {
       const now = Date.now();
+      const size = terminalSize(stdout);
       let body: string;
       let head: string;
       try {
         const sessions = await listSessions(context);
-        last = sessions.length ? sessionTable(sessions, stdout.columns, colors, now) : 'no sessions';
+        last = sessions.length ? sessionTable(sessions, size.cols, colors, now) : 'no sessions';
         body = last;
         head = summary(sessions, colors);
       } catch (error) {
@@ -139,11 +141,11 @@ async function watch(context: CommandContext, intervalMs: number): Promise<numbe
       }
       const clock = new Date(now).toTimeString().slice(0, 8);
       const title = `ccmux ls -w · every ${intervalMs / 1000}s · q quits`;
-      const lines = [`${title}${' '.repeat(Math.max(1, stdout.columns - title.length - clock.length))}${clock}`, head, '', ...body.split('\n')].map(
+      const lines = [`${title}${' '.repeat(Math.max(1, size.cols - title.length - clock.length))}${clock}`, head, '', ...body.split('\n')].map(
         // A line that wraps would push the frame down; in a narrow terminal it is cut instead.
-        (line) => (stripColor(line).length > stdout.columns ? `${stripColor(line).slice(0, Math.max(0, stdout.columns - 1))}…` : line),
+        (line) => (stripColor(line).length > size.cols ? `${stripColor(line).slice(0, Math.max(0, size.cols - 1))}…` : line),
       );
-      const shown = lines.length > stdout.rows ? [...lines.slice(0, stdout.rows - 1), `… ${lines.length - stdout.rows + 1} more`] : lines;
+      const shown = lines.length > size.rows ? [...lines.slice(0, size.rows - 1), `… ${lines.length - size.rows + 1} more`] : lines;
       stdout.write(`\x1b[H${shown.map((line) => `${line}\x1b[K`).join('\r\n')}\x1b[J`);
       if (quit) break;
       await new Promise<void>((resolve) => {
@@ -196,7 +198,7 @@ export const lsCommand: CommandSpec = {
       context.print('no sessions');
       return EXIT.ok;
     }
-    const width = process.stdout.isTTY ? process.stdout.columns : Infinity;
+    const width = process.stdout.isTTY ? terminalSize().cols : Infinity;
     context.print(sessionTable(sessions, width, colorsFor(process.stdout)));
     return EXIT.ok;
   },

@@ -8,6 +8,7 @@ import { durationOption, formatClock } from '../recording/replay/time-format';
 import { findRecording, openRecordings } from '../recording/recordings';
 import type { CommandContext, CommandSpec } from './command';
 import { stringOption } from './options';
+import { terminalSize } from '../client/terminal-size';
 
 function timeOption(context: CommandContext, name: string, flag: string): number | undefined {
   const text = stringOption(context, name);
@@ -58,7 +59,7 @@ export const replayCommand: CommandSpec = {
       }
       const size = { cols: meta.cols, rows: meta.rows };
       const needed = largestSize(source.events, from ?? 0, to ?? Infinity, size);
-      const { columns, rows } = process.stdout;
+      const { cols: columns, rows } = terminalSize();
       const warned = needed.cols > columns || needed.rows > rows;
       if (warned) {
         process.stderr.write(

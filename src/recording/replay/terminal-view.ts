@@ -2,6 +2,7 @@
 // status line, title notes, and putting every mode the replayed bytes switched on back at the end.
 import { TerminalModes } from '../../client/terminal-modes';
 import type { ReplayOutput, ScreenAt } from './player';
+import { terminalSize } from '../../client/terminal-size';
 
 /** Synchronized output (DEC 2026): terminals that know it show a repaint in one frame; others ignore it. */
 const SYNC_BEGIN = '\x1b[?2026h';
@@ -22,7 +23,7 @@ export class TerminalView implements ReplayOutput {
    * letting the first screen erase it: `rows` newlines from the cursor scroll out exactly the lines in use.
    */
   begin(): void {
-    this.out.write(PUSH_TITLE + '\r\n'.repeat(this.out.rows || 24));
+    this.out.write(PUSH_TITLE + '\r\n'.repeat(terminalSize(this.out).rows));
   }
 
   write(data: Buffer): void {
@@ -49,9 +50,9 @@ export class TerminalView implements ReplayOutput {
    * repaints the screen before it plays on, so no trace of it stays.
    */
   status(text: string): void {
-    const width = Math.max(1, (this.out.columns || 80) - 1);
+    const width = Math.max(1, terminalSize(this.out).cols - 1);
     const line = [...text].slice(0, width).join('').padEnd(width);
-    this.out.write(`\x1b7\x1b[?6l\x1b[${this.out.rows || 24};1H\x1b[0;7m${line}\x1b[0m\x1b8`);
+    this.out.write(`\x1b7\x1b[?6l\x1b[${terminalSize(this.out).rows};1H\x1b[0;7m${line}\x1b[0m\x1b8`);
   }
 
   /** A note while playing goes to the window title: the screen belongs to the recording. */
